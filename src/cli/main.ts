@@ -1,0 +1,29 @@
+// `portico <command>`: dispatches to one module per command (wiring only).
+const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+};
+
+const usage = `usage: portico <command> [options]
+
+commands:
+  serve --config DIR [--admin-port N] [--bind-address ADDR] [--workers N]
+                       serve the Gateways in DIR, reloading when files change
+  check --config DIR [--output json]
+                       print the status the controller would write; exit 1 if
+                       any gateway or route is not Accepted or has unresolved refs
+  explain --config DIR REQUEST
+                       show which listener, route, rule and backend REQUEST
+                       (e.g. "GET http://example.com/path -H 'x: y'") reaches
+  echo --port N [--name NAME]
+                       a small backend that answers with the request it saw
+  quickstart           serve examples/quickstart with its demo backends
+`;
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? commands[name] : undefined;
+if (!load) {
+  process.stderr.write(usage);
+  process.exitCode = name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+} else {
+  const command = await load();
+  process.exitCode = await command.run(rest);
+}
