@@ -1,8 +1,9 @@
 // Gateway API v1.6 kinds (gateway.networking.k8s.io), as TypeScript types.
 // Field names and optionality follow the Go API types in apis/v1 of
-// kubernetes-sigs/gateway-api. Defaults the CRDs declare are applied by the
-// loader (src/load/defaults.ts), so translate() may rely on the fields marked
-// "defaulted" below being present after loading.
+// kubernetes-sigs/gateway-api. Fields marked "defaulted" carry a CRD default:
+// the API server fills them in a cluster, files may leave them out, so
+// translate() treats an absent value as the CRD default (src/translate/defaults.ts)
+// and the loader passes objects through as written.
 
 import type { Condition, LabelSelector, ObjectMeta } from './meta.ts';
 
