@@ -1,5 +1,6 @@
 // `portico <command>`: dispatches to one module per command (wiring only).
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  echo: () => import('./echo.ts'),
 };
 
 const usage = `usage: portico <command> [options]
