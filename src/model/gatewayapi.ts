@@ -465,7 +465,7 @@ export interface BackendTLSPolicy {
     targetRefs: { group: string; kind: string; name: string; sectionName?: string }[];
     validation: {
       caCertificateRefs?: LocalObjectReference[];
-      wellKnownCACertificates?: 'System';
+      wellKnownCACertificates?: 'System' | (string & {}); // implementation-specific values are domain-prefixed
       hostname: string;
       subjectAltNames?: SubjectAltName[];
     };
