@@ -41,7 +41,7 @@ const PATH_VALUE_RULES: { problem: (value: string) => boolean; message: string }
   { problem: (v) => v.includes('#'), message: "must not contain '#'" },
   { problem: (v) => v.endsWith('/..'), message: "must not end with '/..'" },
   { problem: (v) => v.endsWith('/.'), message: "must not end with '/.'" },
-  { problem: (v) => !URL_PATH.re.test(v), message: `must be ${URL_PATH.describe}` },
+  { problem: (v) => !URL_PATH.re.test(v), message: `must contain only URL path characters (${URL_PATH.describe})` },
 ];
 
 const pathMatch = obj(

@@ -62,7 +62,7 @@ export const DURATION = pattern(
 /** Characters allowed in an Exact or PathPrefix path (and ExternalAuth path prefixes). */
 export const URL_PATH = pattern(
   "^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$",
-  "a URL path: letters, digits, -/._~!$&'()*+,;=:@ and %XX escapes",
+  "letters, digits, -/._~!$&'()*+,;=:@ and %XX escapes",
 );
 
 export const CONTROLLER_NAME = pattern(
