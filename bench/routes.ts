@@ -1,0 +1,29 @@
+// The routing work every proxy is given: one hostname and N path-prefix routes
+// to the same backend, plus the request paths the load spreads over. Each
+// proxy's config generator turns this one table into its own configuration, so
+// all three do the same matching (host, then longest path prefix) per request.
+
+export const BENCH_HOST = 'bench.example';
+
+export interface RouteTable {
+  hostname: string;
+  /** Path prefixes, one route each (prefixes end with "/" so "/r1/" never matches "/r10/x"). */
+  prefixes: string[];
+  /** The paths requests go to, in the order the load generator cycles through them. */
+  requestPaths: string[];
+}
+
+export function routeTable(count: number): RouteTable {
+  if (count === 1) return { hostname: BENCH_HOST, prefixes: ['/'], requestPaths: ['/'] };
+  const prefixes = Array.from({ length: count }, (_, i) => `/r${i}/`);
+  return { hostname: BENCH_HOST, prefixes, requestPaths: prefixes.map((prefix) => `${prefix}item`) };
+}
+
+/** What a proxy config generator needs. */
+export interface ProxySetup {
+  /** A private temporary directory for configs, pid and log files. */
+  dir: string;
+  listenPort: number;
+  backendPort: number;
+  routes: RouteTable;
+}
