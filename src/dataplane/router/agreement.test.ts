@@ -24,7 +24,7 @@ function prng(seed: number): () => number {
 
 const ELEMENTS = ['a', 'b', 'ab', ''];
 const PATTERN_VALUES = ['/', '/a', '/a/', '/a/b', '/ab', '/b/a', '/a/b/', '//', 'a', ''];
-const REGEXES = ['/a.*', '/a/[ab]+', '.*b', '/(a|b)/?', '/a(', '/'];
+const REGEXES = ['/a.*', '/a/[ab]+', '.*b', '/(a|b)/?', '/a(', '/', '/a|/b', '/ab?', '/a/b*', '\\/a/.*', '^/ab$', '/a[|/]b.*'];
 const HOST_PATTERNS = ['a.com', 'b.a.com', '*.a.com', '*.b.a.com', '*', 'c.com', '*.com'];
 const HOSTS = ['a.com', 'b.a.com', 'x.b.a.com', 'x.a.com', 'c.com', 'd.com', 'com', '', '*.a.com'];
 const HEADER_NAMES = ['x-a', 'x-b'];

@@ -1,0 +1,78 @@
+// A match entry compiled for the hot path: its conditions with regexes built
+// once, and the shared RouteMatch it answers with. `firstAccepted` is the
+// one loop every candidate list goes through.
+import type { IRHttpMatch, IRStringMatch } from '../../ir/types.ts';
+import { compileRegex, type LinearRegex } from '../../lib/regex.ts';
+import type { RouteMatch, RouteRequest } from './request.ts';
+import { firstQueryParamValue, requestHeaderValue } from './request-values.ts';
+
+interface ValueCondition {
+  name: string;
+  /** Exact value, or undefined when `regex` decides. */
+  exact: string | undefined;
+  regex: LinearRegex | undefined;
+  /** An invalid pattern: never matches (translate reports it in status). */
+  never: boolean;
+}
+
+export interface CompiledEntry {
+  /** Position in the virtual host's matches: lower wins. */
+  order: number;
+  /** The shared answer: built once, returned by every lookup that picks this entry. */
+  result: RouteMatch;
+  method: string | undefined;
+  headers: ValueCondition[];
+  queryParams: ValueCondition[];
+  /** The path test, for entries whose candidate list does not already imply the path matched. */
+  pathTest: ((path: string) => boolean) | undefined;
+}
+
+export function compileEntry(order: number, match: IRHttpMatch, result: RouteMatch): CompiledEntry {
+  return {
+    order,
+    result,
+    method: match.method,
+    headers: match.headers.map(compileValueCondition),
+    queryParams: match.queryParams.map(compileValueCondition),
+    pathTest: undefined,
+  };
+}
+
+function compileValueCondition(matcher: IRStringMatch): ValueCondition {
+  if (matcher.type === 'Exact') return { name: matcher.name, exact: matcher.value, regex: undefined, never: false };
+  const compiled = compileRegex(matcher.value);
+  return compiled.ok
+    ? { name: matcher.name, exact: undefined, regex: compiled.regex, never: false }
+    : { name: matcher.name, exact: undefined, regex: undefined, never: true };
+}
+
+/**
+ * The first entry of a position-sorted list that accepts the request, if it
+ * comes before `best`; otherwise `best`. Entries at or after `best` are not
+ * even tested.
+ */
+export function firstAccepted(list: readonly CompiledEntry[], req: RouteRequest, best: CompiledEntry | undefined): CompiledEntry | undefined {
+  const limit = best === undefined ? Infinity : best.order;
+  for (const entry of list) {
+    if (entry.order >= limit) break;
+    if (accepts(entry, req)) return entry;
+  }
+  return best;
+}
+
+function accepts(entry: CompiledEntry, req: RouteRequest): boolean {
+  if (entry.pathTest !== undefined && !entry.pathTest(req.path)) return false;
+  if (entry.method !== undefined && entry.method !== req.method) return false;
+  for (const condition of entry.headers) {
+    if (!valueAccepted(condition, requestHeaderValue(req.headers, condition.name))) return false;
+  }
+  for (const condition of entry.queryParams) {
+    if (!valueAccepted(condition, firstQueryParamValue(req.query, condition.name))) return false;
+  }
+  return true;
+}
+
+function valueAccepted(condition: ValueCondition, actual: string | undefined): boolean {
+  if (actual === undefined || condition.never) return false;
+  return condition.regex === undefined ? actual === condition.exact : condition.regex.test(actual);
+}
