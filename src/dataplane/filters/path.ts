@@ -22,7 +22,9 @@
 export type NormalizedPath =
   /**
    * `redirect`: the path had escaped slashes; answer 307 with Location set to
-   * `path` (plus "?" and the query when there is one) instead of routing.
+   * `path` (plus "?" and the query when there is one) instead of routing, as
+   * Envoy does — except for gRPC requests (content-type application/grpc*),
+   * whose clients do not follow redirects: Envoy answers those 400.
    */
   | { path: string; redirect?: true }
   /** Answer 400 Bad Request; `error` says why (for logs, not for clients). */
@@ -33,9 +35,10 @@ const DOT = 0x2e;
 const PERCENT = 0x25;
 
 /**
- * Normalises the path part of a request target (everything before the first
- * "?", which the engine has split off). Paths that are already normal — the
- * common case — are returned as they are, without allocating.
+ * Normalises the path part of an origin-form request target (everything
+ * before the first "?", which the engine has split off; "*" and absolute-form
+ * targets are the engine's to handle first). Paths that are already normal —
+ * the common case — are returned as they are, without allocating.
  */
 export function normalizePath(rawPath: string): NormalizedPath {
   if (rawPath.charCodeAt(0) !== SLASH) return { error: 'the request target is not an absolute path' };

@@ -32,18 +32,19 @@ export function compileEntry(order: number, match: IRHttpMatch, result: RouteMat
     order,
     result,
     method: match.method,
-    headers: match.headers.map(compileValueCondition),
-    queryParams: match.queryParams.map(compileValueCondition),
+    // The IR promises lowercase header names; lowercasing again costs nothing here.
+    headers: match.headers.map((header) => compileValueCondition(header, header.name.toLowerCase())),
+    queryParams: match.queryParams.map((param) => compileValueCondition(param, param.name)),
     pathTest: undefined,
   };
 }
 
-function compileValueCondition(matcher: IRStringMatch): ValueCondition {
-  if (matcher.type === 'Exact') return { name: matcher.name, exact: matcher.value, regex: undefined, never: false };
+function compileValueCondition(matcher: IRStringMatch, name: string): ValueCondition {
+  if (matcher.type === 'Exact') return { name, exact: matcher.value, regex: undefined, never: false };
   const compiled = compileRegex(matcher.value);
   return compiled.ok
-    ? { name: matcher.name, exact: undefined, regex: compiled.regex, never: false }
-    : { name: matcher.name, exact: undefined, regex: undefined, never: true };
+    ? { name, exact: undefined, regex: compiled.regex, never: false }
+    : { name, exact: undefined, regex: undefined, never: true };
 }
 
 /**

@@ -130,7 +130,7 @@ export function firstFailedCondition(match: IRHttpMatch, req: RouteRequest): Con
     return { condition: 'method', expected: match.method, actual: req.method };
   }
   for (const header of match.headers) {
-    const actual = requestHeaderValue(req.headers, header.name);
+    const actual = requestHeaderValue(req.headers, header.name.toLowerCase());
     const result = valueMatches(header, actual);
     if (result !== true) return { condition: 'header', name: header.name, type: header.type, expected: header.value, actual: actual ?? null, ...result };
   }
