@@ -123,7 +123,7 @@ function hostMatches(pattern: string, host: string): boolean {
 }
 
 /** The first condition of `match` the request fails, in the order path, method, headers, query params. */
-export function firstFailedCondition(match: IRHttpMatch, req: RouteRequest): ConditionFailure | undefined {
+function firstFailedCondition(match: IRHttpMatch, req: RouteRequest): ConditionFailure | undefined {
   const pathFailure = pathFailureOf(match.path, req.path);
   if (pathFailure !== undefined) return pathFailure;
   if (match.method !== undefined && match.method !== req.method) {
@@ -164,7 +164,7 @@ function pathFailureOf(pathMatch: IRHttpMatch['path'], path: string): ConditionF
  * "/abc/def" but not "/abcd"; a trailing "/" in the prefix is ignored
  * (HTTPPathMatch, PathMatchPathPrefix). So "/" matches every path.
  */
-export function prefixMatches(prefix: string, path: string): boolean {
+function prefixMatches(prefix: string, path: string): boolean {
   const element = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (element === '') return path.startsWith('/');
   return path === element || path.startsWith(`${element}/`);
