@@ -36,7 +36,10 @@ export interface ParseResult {
 }
 
 // YAML 1.2 (the yaml package's default) with merge keys (<<), which the YAML
-// 1.1 parser behind kubectl supports. Aliases are capped against "billion laughs".
+// 1.1 parser behind kubectl supports. One difference remains: YAML 1.1 reads
+// unquoted yes/no/on/off as booleans, 1.2 as strings, so `value: on` is the
+// string "on" here where kubectl would send true. Aliases are capped against
+// "billion laughs".
 const PARSE_OPTIONS = { merge: true, prettyErrors: true, uniqueKeys: true } as const;
 const MAX_ALIASES = 100;
 

@@ -10,6 +10,10 @@ import { ADDRESS_TYPE, CONTROLLER_NAME, HOSTNAME, PROTOCOL, qualifiedNameProblem
 
 // ---------------------------------------------------------------- GatewayClass
 
+// The CRD also makes controllerName immutable (a transition rule, self ==
+// oldSelf). Not enforced here: in file mode there is no stored object to
+// compare with across restarts, so enforcing it would make `serve` refuse an
+// edit that a restart or `portico check` accepts.
 const gatewayClassSpec = obj({
   controllerName: req(str({ min: 1, max: 253, pattern: CONTROLLER_NAME })),
   parametersRef: obj({ group: req(group), kind: req(kind), name: req(objectName), namespace }),

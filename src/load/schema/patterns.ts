@@ -44,7 +44,9 @@ export const HEADER_NAME = pattern("^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$", 'an HTTP h
 
 /**
  * HTTP header value: visible ASCII, single spaces or tabs between words, no
- * leading or trailing space. The CRD writes this as ^[!-~]+([\t ]?[!-~]+)*$,
+ * leading or trailing space. Only the experimental channel's CRDs carry this
+ * pattern (the standard channel checks length only); Portico validates against
+ * the experimental channel throughout, as it serves its fields. The CRD writes this as ^[!-~]+([\t ]?[!-~]+)*$,
  * which backtracks exponentially in a JavaScript engine; this form accepts
  * exactly the same strings and is linear.
  */
