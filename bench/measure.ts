@@ -81,7 +81,9 @@ async function startProxy(definition: ProxyDefinition, scenarioDir: string, back
   const process = startPinned(CORES.proxy, launch.command, launch.args, { logFile, env: launch.env, cwd: launch.cwd });
   const seconds = definition.startupMs / 1000;
   if (!(await waitForPort(setup.listenPort, definition.startupMs, process.exited))) {
-    const how = process.exited() ? `exited (code ${process.child.exitCode ?? process.child.signalCode})` : `did not accept connections on :${setup.listenPort} within ${seconds} s`;
+    const how = process.exited()
+      ? `did not come up: \`${[launch.command, ...launch.args].join(' ')}\` exited (${process.child.exitCode ?? process.child.signalCode})`
+      : `did not accept connections on :${setup.listenPort} within ${seconds} s`;
     await process.stop();
     return `${how}; its output:\n${await tail(logFile)}`;
   }
@@ -124,8 +126,13 @@ export async function measureScenario(scenario: Scenario, options: MeasureOption
       // Rotate who goes first, so no proxy always runs right after the same neighbour.
       const order = running.map((_, i) => running[(i + round) % running.length] as Running);
       for (const proxy of order) {
+        const outcome = outcomes.get(proxy.definition.name) as ProxyOutcome;
+        if (proxy.process.exited()) {
+          outcome.skipped ??= `exited during the measurement; its output:\n${await tail(join(scenarioDir, proxy.definition.name, 'output.log'))}`;
+          continue;
+        }
         const result = await applyLoad(scenario.load, options, proxy.port, routes, options.seconds);
-        outcomes.get(proxy.definition.name)?.runs.push(result);
+        outcome.runs.push(result);
         options.progress(`  round ${round + 1}/${options.rounds} ${proxy.definition.name.padEnd(8)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(9)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${result.socketErrors + result.badStatuses > 0 ? `  errors ${result.socketErrors + result.badStatuses}` : ''}`);
       }
     }

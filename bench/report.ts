@@ -30,7 +30,8 @@ export function spread(values: number[]): Spread {
 function summarizeOne(outcome: ProxyOutcome): ProxySummary {
   const { runs } = outcome;
   const errors = runs.reduce((sum, run) => sum + run.socketErrors + run.badStatuses, 0);
-  if (runs.length === 0) return { proxy: outcome.proxy, skipped: outcome.skipped ?? 'not measured', rounds: 0, errors };
+  // A proxy that died part-way has no comparable median.
+  if (runs.length === 0 || outcome.skipped !== undefined) return { proxy: outcome.proxy, skipped: outcome.skipped ?? 'not measured', rounds: 0, errors };
   return {
     proxy: outcome.proxy,
     rounds: runs.length,
@@ -55,6 +56,9 @@ export function summarize(outcome: ScenarioOutcome): ProxySummary[] {
   return summaries;
 }
 
+/** A min–max spread wider than this share of the median makes the ratio doubtful. */
+const NOISY = 0.25;
+
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 const ms = (value: number): string => value.toFixed(2);
 const ratio = (value: number | undefined): string => (value === undefined ? '-' : `${value.toFixed(2)}x`);
@@ -71,9 +75,11 @@ export function formatTable(outcome: ScenarioOutcome, summaries: ProxySummary[])
     const { requestsPerSecond: rps, p50Ms: p50, p99Ms: p99 } = summary;
     if (!rps || !p50 || !p99) {
       rows.push([summary.proxy, 'skipped', '', '', '', '', '', '', '']);
-      notes.push(`  ${summary.proxy} skipped: ${summary.skipped ?? ''}`);
+      // The first line says why; the output that followed was printed during the run.
+      notes.push(`  ${summary.proxy} skipped: ${(summary.skipped ?? '').split('\n')[0] ?? ''}`);
       continue;
     }
+    if (rps.max - rps.min > NOISY * rps.median) notes.push(`  ${summary.proxy}: rounds differ by ${Math.round(((rps.max - rps.min) / rps.median) * 100)}% of the median — the machine was busy; rerun idle or with more --rounds`);
     rows.push([summary.proxy, count(rps.median), `(${count(rps.min)}–${count(rps.max)})`, ratio(summary.vsNginx?.requestsPerSecond), ms(p50.median), ratio(summary.vsNginx?.p50Ms), ms(p99.median), ratio(summary.vsNginx?.p99Ms), String(summary.errors)]);
   }
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));

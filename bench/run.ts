@@ -5,7 +5,7 @@
 // rounds with min–max, and each as a ratio to nginx.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CORES, measureScenario } from './measure.ts';
@@ -77,6 +77,8 @@ async function main(): Promise<number> {
   const proxies = list(values.proxy, PROXIES.map((proxy) => proxy.name), 'proxy') as ProxyDefinition['name'][];
 
   if (availableParallelism() < 2) process.stderr.write('bench: fewer than 2 cores: the proxy and the load generator will share a core\n');
+  const [load] = loadavg();
+  if (load !== undefined && load > 0.5) process.stderr.write(`bench: the machine is not idle (load average ${load.toFixed(2)}): expect noisy numbers\n`);
   const tools = ensureTools(['nginx', 'haproxy', 'wrk', 'h2load', 'taskset']);
   const versions = {
     node: process.version,
