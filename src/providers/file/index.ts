@@ -68,6 +68,8 @@ export class FileProvider {
   #watcher: FolderWatcher | undefined;
   #pending: ScanRequest | undefined;
   #draining: Promise<Snapshot | undefined> | undefined;
+  /** Set while the folder itself cannot be read (logged once, not on every rescan). */
+  #folderError: string | undefined;
   #closed = false;
 
   constructor(options: FileProviderOptions) {
@@ -131,6 +133,8 @@ export class FileProvider {
       this.#pending = undefined;
       try {
         const tree = await scanTree(this.#dir);
+        if (this.#folderError !== undefined) this.#logger.info({ dir: this.#dir }, 'the config folder is readable again');
+        this.#folderError = undefined;
         this.#watcher?.watchFolders(tree.dirs);
         await this.#readChanges(tree.files, request);
         if (this.#changedSincePublish.size === 0) continue;
@@ -141,7 +145,9 @@ export class FileProvider {
         this.#publish(published);
       } catch (error) {
         // The folder itself is gone or unreadable: keep serving the last snapshot.
-        this.#logger.error({ dir: this.#dir, err: error instanceof Error ? error.message : String(error) }, 'cannot read the config folder; keeping the last configuration');
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.#folderError) this.#logger.error({ dir: this.#dir, err: message }, 'cannot read the config folder; keeping the last configuration');
+        this.#folderError = message;
       }
     }
     return published;

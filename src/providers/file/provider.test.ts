@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { formatDiagnostic } from '../../load/index.ts';
-import { silentLogger } from '../../telemetry/log.ts';
+import { memoryLogger, silentLogger } from '../../telemetry/log.ts';
 import type { FileProviderOptions, Snapshot } from './index.ts';
 import { FileProvider, loadDirectoryOnce } from './index.ts';
 
@@ -237,6 +237,23 @@ test('duplicates across files: the first in path order wins, and the error stays
 
   await rm(path.join(dir, 'b.yaml'));
   assert.deepEqual(errors(await next()), []);
+});
+
+test('when the folder itself disappears, the last configuration stays until it is back', async () => {
+  await put('a.yaml', configMap('a'));
+  const logger = memoryLogger();
+  const { provider, next } = await startProvider({ logger });
+  await rm(dir, { recursive: true, force: true });
+  assert.equal(await provider.reload(), undefined);
+  assert.equal(await provider.reload(), undefined);
+  assert.deepEqual(
+    logger.entries.filter((e) => e.level === 'error').map((e) => e.msg),
+    ['cannot read the config folder; keeping the last configuration'],
+    'logged once, not on every rescan',
+  );
+  await put('b.yaml', configMap('b'));
+  await provider.reload();
+  assert.deepEqual(names(await next()), ['b']);
 });
 
 test('after close, nothing is published', async () => {
