@@ -139,11 +139,7 @@ export interface ObjectOptions<T> {
   alsoRequired?: readonly (keyof T & string)[];
 }
 
-export interface ObjectSchema<P extends Props> extends Schema<ObjectOf<P>> {
-  readonly props: P;
-}
-
-export function obj<P extends Props>(props: P, options: ObjectOptions<ObjectOf<P>> = {}): ObjectSchema<P> {
+export function obj<P extends Props>(props: P, options: ObjectOptions<ObjectOf<P>> = {}): Schema<ObjectOf<P>> {
   const known = new Map<string, Schema<unknown>>(Object.entries(props));
   const required = Object.entries(props)
     .filter(([, schema]) => (schema as Partial<RequiredSchema<unknown>>).required === true)
@@ -153,7 +149,6 @@ export function obj<P extends Props>(props: P, options: ObjectOptions<ObjectOf<P
   const drop = new Set(options.drop ?? []);
   const { rules } = options;
   return {
-    props,
     expects: 'an object',
     check(value, ctx) {
       if (!isPlainObject(value)) {

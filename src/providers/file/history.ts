@@ -55,6 +55,6 @@ function hashOutsideMetadata(object: AnyObject): string {
 }
 
 /** RFC 3339 with whole seconds, as Kubernetes writes metav1.Time. */
-export function kubernetesTime(date: Date): string {
+function kubernetesTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
