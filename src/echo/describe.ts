@@ -3,6 +3,8 @@
 // echo-basic server (conformance/echo-basic/echo-basic.go, RequestAssertions), so
 // a conformance-style expectation reads the same here; Portico adds the rest.
 import type { IncomingMessage } from 'node:http';
+import { describeTls } from './tls.ts';
+import type { TlsDescription } from './tls.ts';
 
 /** Who this backend is: echo-basic's Context, plus a Portico name. */
 export interface EchoIdentity {
@@ -49,6 +51,8 @@ export interface RequestDescription {
   /** The peer that connected to this backend (the proxy, when there is one). */
   remoteAddress: string;
   remotePort: number;
+  /** Only over TLS (echo-basic's `tls`). */
+  tls?: TlsDescription;
 }
 
 function headersOf(rawHeaders: string[]): Record<string, string[]> {
@@ -88,5 +92,6 @@ export function describeRequest(request: IncomingMessage, identity: EchoIdentity
     bodySha256: body.sha256,
     remoteAddress: socket.remoteAddress ?? '',
     remotePort: socket.remotePort ?? 0,
+    tls: describeTls(socket),
   };
 }

@@ -17,6 +17,7 @@
 // server is used on purpose: this is a test and demo backend, simplicity first.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +27,8 @@ import { ControlError, parseControls } from './controls.ts';
 import type { EchoControls } from './controls.ts';
 import { describeRequest } from './describe.ts';
 import type { EchoIdentity } from './describe.ts';
+import { refuseUntrustedClient } from './tls.ts';
+import type { EchoTlsOptions } from './tls.ts';
 import { acceptWebSocket, isWebSocketUpgrade } from './websocket.ts';
 
 export interface EchoOptions {
@@ -40,11 +43,13 @@ export interface EchoOptions {
   pod?: string;
   service?: string;
   ingress?: string;
+  /** Serve HTTPS (and wss) with this certificate; `url` then starts with https. */
+  tls?: EchoTlsOptions;
 }
 
 export interface EchoServer {
   port: number;
-  /** http://<host>:<port>, with a loopback host when bound to a wildcard address. */
+  /** http(s)://<host>:<port>, with a loopback host when bound to a wildcard address. */
   url: string;
   /** Stops listening and drops open connections (HTTP and WebSocket). */
   close(): Promise<void>;
@@ -93,7 +98,11 @@ export async function startEcho(options: EchoOptions = {}): Promise<EchoServer> 
   let requests = 0;
 
   // Listen first: the pod name defaults to one that includes the port.
-  const server: Server = createServer({ shouldUpgradeCallback: isWebSocketUpgrade });
+  const tls = options.tls;
+  const server: Server = tls
+    ? createTlsServer({ shouldUpgradeCallback: isWebSocketUpgrade, cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: false })
+    : createServer({ shouldUpgradeCallback: isWebSocketUpgrade });
+  if (tls?.ca !== undefined) server.on('secureConnection', refuseUntrustedClient);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -173,7 +182,7 @@ export async function startEcho(options: EchoOptions = {}): Promise<EchoServer> 
   let closed: Promise<void> | undefined;
   return {
     port,
-    url: `http://${urlHost(host)}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`,
     get requests() {
       return requests;
     },

@@ -2,10 +2,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { RequestDescription } from '../../src/echo/describe.ts';
 import { request } from '../support/net.ts';
+import { createPki, opensslMissing } from './certs.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -53,4 +58,39 @@ test('portico echo rejects a bad port with usage and exit code 2', async () => {
   assert.equal(code, 2);
   assert.match(cli.output(), /--port must be a port number/);
   assert.match(cli.output(), /usage: portico echo/);
+});
+
+test('portico echo --tls-cert/--tls-key serves HTTPS; one without the other is a usage error', { skip: opensslMissing() }, async () => {
+  const pki = await createPki();
+  const dir = await mkdtemp(join(tmpdir(), 'portico-echo-cli-'));
+  try {
+    const leaf = await pki.issue('echo.example');
+    await writeFile(join(dir, 'cert.pem'), leaf.cert);
+    await writeFile(join(dir, 'key.pem'), leaf.key);
+
+    const lonely = startCli(['--port', '0', '--tls-cert', join(dir, 'cert.pem')]);
+    lonely.listening.catch(() => undefined);
+    assert.equal(((await once(lonely.child, 'exit')) as [number | null])[0], 2);
+    assert.match(lonely.output(), /--tls-cert and --tls-key go together/);
+
+    const cli = startCli(['--port', '0', '--bind', '127.0.0.1', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')]);
+    try {
+      const port = await cli.listening;
+      const serverName = await new Promise<string | undefined>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, ca: pki.ca.cert, servername: 'echo.example', agent: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve((JSON.parse(body) as RequestDescription).tls?.serverName));
+        });
+        req.on('error', reject).end();
+      });
+      assert.equal(serverName, 'echo.example');
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(((await once(cli.child, 'exit')) as [number | null])[0], 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await pki.remove();
+  }
 });
