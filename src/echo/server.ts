@@ -147,7 +147,9 @@ export async function startEcho(options: EchoOptions = {}): Promise<EchoServer> 
       if (!response.hasHeader('content-type')) response.setHeader('content-type', 'application/octet-stream');
       response.setHeader('content-length', controls.bodySize);
       response.writeHead(status);
-      await writePatternBody(response, controls.bodySize);
+      // HEAD: the length is the answer; generating a body nobody receives would only burn time.
+      if (request.method === 'HEAD') response.end();
+      else await writePatternBody(response, controls.bodySize);
       return;
     }
     sendJson(response, status, describeRequest(request, identity, body));

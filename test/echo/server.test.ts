@@ -113,6 +113,11 @@ test('x-echo-body-size streams exactly that many pattern bytes', async () => {
   }
 });
 
+test('HEAD with x-echo-body-size announces the length without generating the body', async () => {
+  const response = await request({ port: echo.port, method: 'HEAD', headers: { 'x-echo-body-size': '1000000000000' } });
+  assert.deepEqual([response.status, response.headers['content-length'], response.body], [200, '1000000000000', '']);
+});
+
 test('x-echo-body-size combines with x-echo-status', async () => {
   const response = await getBytes(echo.port, { 'x-echo-body-size': '10', 'x-echo-status': '404' });
   assert.deepEqual([response.status, response.body.toString()], [404, '0123456789']);
