@@ -1,0 +1,207 @@
+// The one place that touches Node's internal llhttp binding. Everything else
+// sees `Http1Parser`, so the binding could be swapped (e.g. for undici's llhttp
+// wasm build) without touching the engine. The binding is strict: no lenient
+// flags, so llhttp itself rejects the request smuggling vectors (duplicate or
+// conflicting Content-Length, Transfer-Encoding with Content-Length, bad chunk
+// framing, bare LF, obs-fold, whitespace before ':').
+import { createRequire } from 'node:module';
+
+interface NativeParser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenientFlags: number): void;
+  execute(data: Buffer): number | NativeError;
+  finish(): NativeError | undefined;
+  resume(): void;
+  close(): void;
+  [key: number]: unknown;
+}
+
+interface NativeError extends Error {
+  code: string;
+  reason?: string;
+  bytesParsed?: number;
+}
+
+interface NativeParserClass {
+  new (): NativeParser;
+  REQUEST: number;
+  RESPONSE: number;
+  kOnHeaders: number;
+  kOnHeadersComplete: number;
+  kOnBody: number;
+  kOnMessageComplete: number;
+  kLenientNone: number;
+}
+
+const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser: NativeParserClass };
+
+/** Return from onHead: go on parsing (the body, then the next message). */
+export const CONTINUE = 0;
+/** Return from onHead (responses): the message has no body (HEAD, 304, 1xx). */
+export const SKIP_BODY = 1;
+/** Return from onHead (responses): no body, and the connection is upgraded (101). */
+export const UPGRADE = 2;
+/** Return from onHead: stop right after this head; `execute` returns a `paused` result. */
+export const PAUSE = 21; // llhttp's HPE_PAUSED
+
+/**
+ * llhttp's method numbers (its `llhttp_method` enum, stable across versions),
+ * for the methods an HTTP (not RTSP) request parser accepts.
+ */
+const METHODS: readonly string[] = (() => {
+  const names = [
+    'DELETE', 'GET', 'HEAD', 'POST', 'PUT', 'CONNECT', 'OPTIONS', 'TRACE', 'COPY', 'LOCK', 'MKCOL', 'MOVE',
+    'PROPFIND', 'PROPPATCH', 'SEARCH', 'UNLOCK', 'BIND', 'REBIND', 'UNBIND', 'ACL', 'REPORT', 'MKACTIVITY',
+    'CHECKOUT', 'MERGE', 'M-SEARCH', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PATCH', 'PURGE', 'MKCALENDAR',
+    'LINK', 'UNLINK', 'SOURCE', 'PRI',
+  ];
+  names[46] = 'QUERY';
+  return names;
+})();
+
+export interface MessageHead {
+  versionMajor: number;
+  versionMinor: number;
+  /** Raw flat header list [name, value, ...] in received order. */
+  headers: string[];
+  /** Requests: the method name. Responses: ''. */
+  method: string;
+  /** Requests: the request target as received. Responses: ''. */
+  target: string;
+  /** Responses: status code and reason phrase. Requests: 0 and ''. */
+  status: number;
+  statusMessage: string;
+  /** Upgrade requested (requests) or accepted (responses), or CONNECT. */
+  upgrade: boolean;
+  /** llhttp's keep-alive verdict from the version and Connection header. */
+  keepAlive: boolean;
+}
+
+export interface ParserHandler {
+  /** Returns CONTINUE, SKIP_BODY, UPGRADE or PAUSE. */
+  onHead(head: MessageHead): number;
+  onBody(chunk: Buffer): void;
+  /** `trailers`: the trailer section of a chunked message, as a flat list (usually empty). */
+  onMessageComplete(trailers: string[]): void;
+}
+
+export interface ParseError {
+  /** llhttp's code, e.g. HPE_INVALID_CONTENT_LENGTH, HPE_HEADER_OVERFLOW. */
+  code: string;
+  reason: string;
+}
+
+/** What one `execute` call did. */
+export type ExecuteResult =
+  | { kind: 'ok'; consumed: number }
+  /** onHead returned PAUSE; bytes from `consumed` on are not parsed yet. */
+  | { kind: 'paused'; consumed: number }
+  | { kind: 'error'; error: ParseError };
+
+const EMPTY: string[] = [];
+
+export class Http1Parser {
+  readonly #native: NativeParser;
+  readonly #handler: ParserHandler;
+  /** Headers and target flushed early (a head split over many packets or over 32 headers). */
+  #pendingHeaders: string[] = [];
+  #pendingTarget = '';
+  #headSeen = false;
+  #closed = false;
+  #executing = false;
+
+  constructor(kind: 'request' | 'response', handler: ParserHandler, maxHeaderSize: number) {
+    this.#handler = handler;
+    const native = new HTTPParser();
+    native.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderSize, HTTPParser.kLenientNone);
+    native[HTTPParser.kOnHeaders] = (headers: string[], target: string) => this.#onHeaders(headers, target);
+    native[HTTPParser.kOnHeadersComplete] = (
+      versionMajor: number, versionMinor: number, headers: string[] | undefined, method: number | undefined,
+      target: string | undefined, status: number | undefined, statusMessage: string | undefined,
+      upgrade: boolean, keepAlive: boolean,
+    ): number => {
+      this.#headSeen = true;
+      let allHeaders = headers;
+      if (allHeaders === undefined) {
+        allHeaders = this.#pendingHeaders;
+        this.#pendingHeaders = [];
+      }
+      let fullTarget = target;
+      if (fullTarget === undefined) {
+        fullTarget = this.#pendingTarget;
+        this.#pendingTarget = '';
+      }
+      return this.#handler.onHead({
+        versionMajor,
+        versionMinor,
+        headers: allHeaders,
+        method: method === undefined ? '' : (METHODS[method] ?? ''),
+        target: fullTarget,
+        status: status ?? 0,
+        statusMessage: statusMessage ?? '',
+        upgrade,
+        keepAlive,
+      });
+    };
+    native[HTTPParser.kOnBody] = (chunk: Buffer) => this.#handler.onBody(chunk);
+    native[HTTPParser.kOnMessageComplete] = () => {
+      this.#headSeen = false;
+      let trailers = EMPTY;
+      if (this.#pendingHeaders.length > 0) {
+        trailers = this.#pendingHeaders;
+        this.#pendingHeaders = [];
+      }
+      this.#handler.onMessageComplete(trailers);
+    };
+    this.#native = native;
+  }
+
+  /** True while `execute` or `finish` is on the stack (callbacks must not re-enter). */
+  get executing(): boolean {
+    return this.#executing;
+  }
+
+  execute(data: Buffer): ExecuteResult {
+    this.#executing = true;
+    let result: number | NativeError;
+    try {
+      result = this.#native.execute(data);
+    } finally {
+      this.#executing = false;
+    }
+    if (typeof result === 'number') return { kind: 'ok', consumed: result };
+    if (result.code === 'HPE_PAUSED') return { kind: 'paused', consumed: result.bytesParsed ?? 0 };
+    return { kind: 'error', error: { code: result.code, reason: result.reason ?? result.message } };
+  }
+
+  /** The peer closed: completes a message delimited by the end of the connection, or reports a truncated one. */
+  finish(): ParseError | undefined {
+    this.#executing = true;
+    let result: NativeError | undefined;
+    try {
+      result = this.#native.finish();
+    } finally {
+      this.#executing = false;
+    }
+    return result === undefined ? undefined : { code: result.code, reason: result.reason ?? result.message };
+  }
+
+  /** Continue after a PAUSE. */
+  resume(): void {
+    this.#native.resume();
+  }
+
+  /** Frees the native parser; safe to call more than once and from inside a callback. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Freeing while llhttp is on the stack would pull the state out from under it.
+    if (this.#executing) setImmediate(() => this.#native.close());
+    else this.#native.close();
+  }
+
+  #onHeaders(headers: string[], target: string): void {
+    // Before the head completes these are flushed head lines; after it, trailers.
+    for (const value of headers) this.#pendingHeaders.push(value);
+    if (!this.#headSeen) this.#pendingTarget += target;
+  }
+}

@@ -1,0 +1,127 @@
+// IR → what the proxy runs: per listening port, one compiled router and, per
+// rule, everything the request path needs (weighted picker, backends, mirrors)
+// resolved once, so a request does hash lookups and array reads only.
+//
+// Several gateways may put an HTTP port on the same port number (file mode
+// serves every Gateway on one address): their virtual hosts are merged, and for
+// a hostname more than one of them serves, the first gateway in IR order wins.
+import type { IR, IRGateway, IRHttpPort, IRHttpRule, IRVirtualHost, IRWeightedBackend } from '../../ir/types.ts';
+import { compileWeights } from '../filters/weights.ts';
+import type { WeightedPicker } from '../filters/weights.ts';
+import { compileRouter } from '../router/compile.ts';
+import type { CompiledRouter } from '../router/compile.ts';
+import { Backend } from '../upstream/backend.ts';
+import type { DnsCache } from '../upstream/dns.ts';
+import type { PoolRegistry } from '../upstream/registry.ts';
+
+export interface MirrorTarget {
+  backend: Backend;
+  /** Share of requests to mirror, in [0, 1]. */
+  fraction: number;
+}
+
+export interface RuleRuntime {
+  readonly ir: IRHttpRule;
+  readonly picker: WeightedPicker;
+  /** The backend of each weighted share; undefined for a share without one (answered with its status). */
+  readonly backends: ReadonlyMap<IRWeightedBackend, Backend | undefined>;
+  readonly mirrors: readonly MirrorTarget[];
+  /** Response codes that are retried, as a set. */
+  readonly retryCodes: ReadonlySet<number>;
+}
+
+export interface PortConfig {
+  readonly port: number;
+  /** The IR port(s) served here, merged into one. */
+  readonly ir: IRHttpPort;
+  readonly router: CompiledRouter;
+  /** Indexed like `ir.rules` (an IRHttpMatch's `rule`). */
+  readonly rules: readonly RuleRuntime[];
+}
+
+export interface CompiledConfig {
+  ports: Map<number, PortConfig>;
+  /** Pool keys of every configured endpoint (pools outside it are retired after the swap). */
+  endpointKeys: Set<string>;
+  /** ExternalName hostnames in use (the DNS cache forgets others). */
+  hostnames: Set<string>;
+}
+
+export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): CompiledConfig {
+  const byPort = new Map<number, Array<{ gateway: IRGateway; port: IRHttpPort }>>();
+  for (const gateway of ir.gateways) {
+    for (const port of gateway.ports) {
+      if (port.kind !== 'http') continue;
+      let list = byPort.get(port.port);
+      if (list === undefined) byPort.set(port.port, (list = []));
+      list.push({ gateway, port });
+    }
+  }
+
+  const endpointKeys = new Set<string>();
+  const hostnames = new Set<string>();
+  const backendsByGateway = new Map<IRGateway, Map<string, Backend>>();
+  const backendOf = (gateway: IRGateway, name: string | undefined): Backend | undefined => {
+    if (name === undefined) return undefined;
+    let backends = backendsByGateway.get(gateway);
+    if (backends === undefined) backendsByGateway.set(gateway, (backends = new Map<string, Backend>()));
+    let backend = backends.get(name);
+    if (backend === undefined) {
+      const irBackend = gateway.backends[name];
+      if (irBackend === undefined) return undefined; // validateIR rules this out; answer as an invalid share
+      backend = new Backend(irBackend, registry, dns);
+      backends.set(name, backend);
+      for (const pool of backend.pools) endpointKeys.add(pool.key);
+      if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);
+    }
+    return backend;
+  };
+
+  const ports = new Map<number, PortConfig>();
+  for (const [portNumber, entries] of byPort) {
+    const merged = mergePorts(entries.map((entry) => entry.port));
+    const rules: RuleRuntime[] = [];
+    for (const { gateway, port } of entries) {
+      for (const rule of port.rules) rules.push(compileRule(rule, (name) => backendOf(gateway, name)));
+    }
+    ports.set(portNumber, { port: portNumber, ir: merged, router: compileRouter(merged), rules });
+  }
+  return { ports, endpointKeys, hostnames };
+}
+
+function compileRule(rule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
+  const backends = new Map<IRWeightedBackend, Backend | undefined>();
+  for (const share of rule.backends) backends.set(share, backendOf(share.backend));
+  const mirrors: MirrorTarget[] = [];
+  for (const mirror of rule.mirrors) {
+    const backend = backendOf(mirror.backend);
+    if (backend === undefined || mirror.denominator <= 0) continue;
+    mirrors.push({ backend, fraction: Math.min(1, Math.max(0, mirror.numerator / mirror.denominator)) });
+  }
+  return {
+    ir: rule,
+    picker: compileWeights(rule.backends),
+    backends,
+    mirrors,
+    retryCodes: new Set(rule.retry?.codes ?? []),
+  };
+}
+
+/** One port's IR from several gateways': rules concatenated, virtual hosts merged (first hostname wins). */
+function mergePorts(ports: IRHttpPort[]): IRHttpPort {
+  const first = ports[0] as IRHttpPort;
+  if (ports.length === 1) return first;
+  const virtualHosts: IRVirtualHost[] = [];
+  const seen = new Set<string>();
+  const rules: IRHttpRule[] = [];
+  for (const port of ports) {
+    const offset = rules.length;
+    rules.push(...port.rules);
+    for (const vhost of port.virtualHosts) {
+      if (seen.has(vhost.hostname)) continue;
+      seen.add(vhost.hostname);
+      virtualHosts.push(offset === 0 ? vhost : { ...vhost, matches: vhost.matches.map((match) => ({ ...match, rule: match.rule + offset })) });
+    }
+  }
+  return { kind: 'http', name: first.name, port: first.port, virtualHosts, rules };
+}

@@ -1,0 +1,233 @@
+// The per-request pipeline (Gateway API HTTPRoute semantics): normalise the
+// host and path, route, then in order: CORS preflight, redirect, direct
+// response, weighted backend choice, URL rewrite and header edits, mirrors,
+// and the exchange with the backend. The configuration is read once, when the
+// request head is complete, so a request finishes on the configuration it
+// started with whatever reloads happen meanwhile.
+import type { IRWeightedBackend } from '../../ir/types.ts';
+import type { RequestHandler } from '../http1/server-connection.ts';
+import type { ServerRequest } from '../http1/server-request.ts';
+import type { HttpLimits } from '../http1/limits.ts';
+import { corsDecision } from '../filters/cors.ts';
+import { normalizePath } from '../filters/path.ts';
+import { redirectLocation, rewriteTarget } from '../filters/url.ts';
+import { applyHeaderEdits } from '../filters/headers.ts';
+import type { RouteMatch, RouteRequest } from '../router/request.ts';
+import type { Backend } from '../upstream/backend.ts';
+import type { PortConfig, RuleRuntime } from './config.ts';
+import { Exchange } from './exchange.ts';
+import type { ExchangeOutcome } from './exchange.ts';
+import { localReply } from './local-reply.ts';
+import { MirrorRequest } from './mirror.ts';
+import { forwardedHeaders, requestHead, shadowHost } from './request-head.ts';
+import { normalizeHost } from './host.ts';
+import { withCorsHeaders } from './response-head.ts';
+
+/** What an access log or metric needs about one finished request. */
+export interface RequestLogInfo {
+  method: string;
+  /** Normalised host ('' when the request had none). */
+  host: string;
+  /** Normalised path without query ('' when the target was unusable). */
+  path: string;
+  status: number;
+  durationMs: number;
+  bytesReceived: number;
+  bytesSent: number;
+  port: number;
+  /** IR rule name ("httproute/<ns>/<name>/rule/<i>"), when a rule matched. */
+  rule: string | undefined;
+  backend: string | undefined;
+  endpoint: string | undefined;
+  upstreamMs: number | undefined;
+  /** Stable error code (route_not_found, connect_refused, backend_timeout, ...). */
+  error: string | undefined;
+}
+
+export interface ProxyDeps {
+  /** The port's current configuration, swapped by apply(). */
+  config(): PortConfig;
+  limits: HttpLimits;
+  scheme: 'http' | 'https';
+  onRequestComplete: ((info: RequestLogInfo) => void) | undefined;
+}
+
+const EMPTY_HEADERS: readonly string[] = [];
+
+export class ProxyHandler implements RequestHandler {
+  readonly #deps: ProxyDeps;
+
+  constructor(deps: ProxyDeps) {
+    this.#deps = deps;
+  }
+
+  onRejected(info: { status: number; code: string; localPort: number }): void {
+    this.#deps.onRequestComplete?.({
+      method: '', host: '', path: '', status: info.status, durationMs: 0, bytesReceived: 0, bytesSent: 0,
+      port: info.localPort, rule: undefined, backend: undefined, endpoint: undefined, upstreamMs: undefined, error: info.code,
+    });
+  }
+
+  onRequest(request: ServerRequest): void {
+    const config = this.#deps.config();
+    const log = this.#deps.onRequestComplete === undefined ? undefined : new LogContext(request, performance.now());
+    const target = request.target;
+    const queryStart = target.indexOf('?');
+    const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
+    const query = queryStart === -1 ? '' : target.slice(queryStart + 1);
+    const host = request.host === undefined ? '' : normalizeHost(request.host);
+    if (log !== undefined) log.host = host;
+
+    const normalized = normalizePath(rawPath);
+    if ('error' in normalized) {
+      request.forceClose();
+      return this.#reply(request, log, 400, 'bad_request', 'invalid request path');
+    }
+    const path = normalized.path;
+    if (log !== undefined) log.path = path;
+    if (normalized.redirect === true) {
+      // Escaped slashes: send the client to the decoded path (see filters/path.ts).
+      return this.#reply(request, log, 307, 'path_redirect', '', ['location', query === '' ? path : `${path}?${query}`]);
+    }
+
+    const routeRequest: RouteRequest = { method: request.method, host, path, query, headers: request.headers };
+    const match = config.router.route(routeRequest);
+    if (match === undefined) return this.#reply(request, log, 404, 'route_not_found', 'no matching route');
+    const rule = config.rules[match.match.rule] as RuleRuntime;
+    const ir = rule.ir;
+    if (log !== undefined) log.rule = ir.name;
+
+    let cors: readonly string[] | undefined;
+    if (ir.cors !== undefined) {
+      const decision = corsDecision(request.method, request.headers, ir.cors);
+      if (decision.kind === 'preflight') return this.#reply(request, log, decision.status, undefined, '', decision.headers);
+      if (decision.kind === 'actual') cors = decision.addResponseHeaders;
+    }
+    if (ir.redirect !== undefined) {
+      const location = redirectLocation({ scheme: this.#deps.scheme, host, path, query }, ir.redirect, match.match.path);
+      return this.#reply(request, log, ir.redirect.statusCode, undefined, '', this.#localHeaders(rule, cors, ['location', location]));
+    }
+    if (ir.directResponse !== undefined) {
+      const { status, body } = ir.directResponse;
+      return this.#reply(request, log, status, undefined, body ?? '', this.#localHeaders(rule, cors, EMPTY_HEADERS), body !== undefined);
+    }
+
+    const share = rule.picker.pick(Math.random());
+    if (share === undefined) return this.#reply(request, log, 500, 'no_backend', 'no backend for this route');
+    const backend = rule.backends.get(share);
+    if (backend === undefined) return this.#reply(request, log, share.status ?? 500, 'invalid_backend', 'backend not available');
+    if (log !== undefined) log.backend = backend.name;
+
+    this.#forward(request, config, match, rule, share, backend, { host, path, query }, cors, log);
+  }
+
+  #forward(
+    request: ServerRequest, config: PortConfig, match: RouteMatch, rule: RuleRuntime,
+    share: IRWeightedBackend, backend: Backend,
+    url: { host: string; path: string; query: string }, cors: readonly string[] | undefined, log: LogContext | undefined,
+  ): void {
+    const ir = rule.ir;
+    let hostHeader = request.host;
+    let target = url.query === '' ? url.path : `${url.path}?${url.query}`;
+    if (ir.rewrite !== undefined) {
+      const rewritten = rewriteTarget({ host: hostHeader ?? url.host, path: url.path, query: url.query }, ir.rewrite, match.match.path);
+      hostHeader = rewritten.host;
+      target = rewritten.path;
+    }
+    const headers = forwardedHeaders({
+      headers: request.headers,
+      host: hostHeader,
+      originalHost: request.host,
+      clientAddress: clientAddress(request.remoteAddress),
+      scheme: this.#deps.scheme,
+      upgrade: request.upgrade,
+      chunked: request.chunkedBody,
+      ruleEdits: ir.requestHeaders,
+      shareEdits: share.requestHeaders,
+    });
+    const method = request.method;
+    const chunked = request.chunkedBody;
+    const head = requestHead(method, target, headers, chunked, request.upgrade);
+    const mirrors = rule.mirrors.length === 0 || request.upgrade ? [] : this.#startMirrors(rule, request, method, target, headers, chunked);
+    const exchange = new Exchange({
+      request, rule, share, backend, method, head, chunked, cors, mirrors,
+      limits: this.#deps.limits,
+      done: (outcome) => log?.finish(this.#deps.onRequestComplete, outcome, config.port),
+    });
+    exchange.start();
+  }
+
+  #startMirrors(rule: RuleRuntime, request: ServerRequest, method: string, target: string, headers: string[], chunked: boolean): MirrorRequest[] {
+    const mirrors: MirrorRequest[] = [];
+    for (const mirror of rule.mirrors) {
+      if (mirror.fraction < 1 && Math.random() >= mirror.fraction) continue;
+      const mirrorHeaders = headers.slice();
+      if (mirrorHeaders[0] === 'host') mirrorHeaders[1] = shadowHost(mirrorHeaders[1] as string);
+      mirrors.push(new MirrorRequest(mirror.backend, {
+        method,
+        head: requestHead(method, target, mirrorHeaders, chunked, false),
+        chunked,
+        bodyEnded: !request.hasBody,
+        maxBodyBytes: this.#deps.limits.mirrorBodyBytes,
+        deadlineMs: rule.ir.timeouts?.backendRequestMs ?? rule.ir.timeouts?.requestMs ?? 30_000,
+      }));
+    }
+    return mirrors;
+  }
+
+  /** Headers for a response Portico writes for a matched rule: its response edits and CORS apply too. */
+  #localHeaders(rule: RuleRuntime, cors: readonly string[] | undefined, headers: readonly string[]): string[] {
+    let out = headers.slice();
+    if (rule.ir.responseHeaders !== undefined) out = applyHeaderEdits(out, rule.ir.responseHeaders);
+    return cors === undefined ? out : withCorsHeaders(out, cors);
+  }
+
+  #reply(
+    request: ServerRequest, log: LogContext | undefined, status: number, error: string | undefined,
+    body: string, headers: readonly string[] = EMPTY_HEADERS, rawBody = false,
+  ): void {
+    if (!rawBody) localReply(request, status, body, headers);
+    else request.respond(status, body === '' ? headers : ['content-type', 'text/plain; charset=utf-8', ...headers], body);
+    log?.finish(this.#deps.onRequestComplete, { status, error, endpoint: undefined, upstreamMs: undefined, tries: 0 }, request.localPort);
+  }
+}
+
+/** Per-request log fields, only allocated when someone listens. */
+class LogContext {
+  host = '';
+  path = '';
+  rule: string | undefined;
+  backend: string | undefined;
+  readonly #request: ServerRequest;
+  readonly #start: number;
+
+  constructor(request: ServerRequest, start: number) {
+    this.#request = request;
+    this.#start = start;
+  }
+
+  finish(hook: ((info: RequestLogInfo) => void) | undefined, outcome: ExchangeOutcome, port: number): void {
+    if (hook === undefined) return;
+    const request = this.#request;
+    hook({
+      method: request.method,
+      host: this.host,
+      path: this.path,
+      status: outcome.status,
+      durationMs: performance.now() - this.#start,
+      bytesReceived: request.bodyBytesReceived,
+      bytesSent: request.bodyBytesSent,
+      port,
+      rule: this.rule,
+      backend: this.backend,
+      endpoint: outcome.endpoint,
+      upstreamMs: outcome.upstreamMs,
+      error: outcome.error,
+    });
+  }
+}
+
+/** IPv4 clients of a dual-stack socket show up as "::ffff:a.b.c.d"; forward the plain address. */
+function clientAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}

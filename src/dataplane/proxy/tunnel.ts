@@ -1,0 +1,34 @@
+// After a 101 Switching Protocols (WebSocket or any other upgrade) the two
+// sockets are joined byte for byte, with backpressure (pipe) and half-close:
+// when one side ends its sending, the other side's sending is ended too, and
+// the tunnel is torn down once both directions are done or either side fails.
+import type { Socket } from 'node:net';
+
+export interface TunnelEnd {
+  socket: Socket;
+  /** Bytes already read from this side that belong to the tunnel. */
+  head: Buffer;
+}
+
+/** Joins the sockets; returns a function that tears the tunnel down. */
+export function openTunnel(client: TunnelEnd, backend: TunnelEnd): () => void {
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    client.socket.destroy();
+    backend.socket.destroy();
+  };
+  for (const socket of [client.socket, backend.socket]) {
+    socket.on('error', close);
+    socket.on('close', close);
+    socket.setTimeout(0);
+  }
+  if (backend.head.length > 0) client.socket.write(backend.head);
+  if (client.head.length > 0) backend.socket.write(client.head);
+  client.socket.pipe(backend.socket);
+  backend.socket.pipe(client.socket);
+  client.socket.resume();
+  backend.socket.resume();
+  return close;
+}

@@ -1,0 +1,81 @@
+// A backend (an IR cluster) as the proxy uses it: its endpoints' pools and a
+// round-robin cursor over them, or, for an ExternalName Service, a DNS name
+// resolved (through the cache) when a request needs it.
+import type { IRBackend, IRBackendProtocol } from '../../ir/types.ts';
+import type { DnsCache } from './dns.ts';
+import type { EndpointPool } from './pool.ts';
+import type { PoolRegistry } from './registry.ts';
+
+export type EndpointFailure = 'no_endpoints' | 'dns_failed' | 'unsupported_protocol';
+
+/** Protocols this engine speaks to backends: HTTP/1.1 in clear text (WebSocket upgrades included). */
+export function supportedProtocol(protocol: IRBackendProtocol): boolean {
+  return protocol === 'http1' || protocol === 'ws';
+}
+
+export class Backend {
+  readonly name: string;
+  readonly protocol: IRBackendProtocol;
+  readonly #pools: EndpointPool[];
+  readonly #external: { hostname: string; port: number } | undefined;
+  readonly #registry: PoolRegistry;
+  readonly #dns: DnsCache;
+  #next = 0;
+
+  constructor(ir: IRBackend, registry: PoolRegistry, dns: DnsCache) {
+    this.name = ir.name;
+    this.protocol = ir.protocol;
+    this.#registry = registry;
+    this.#dns = dns;
+    this.#external = ir.externalName;
+    this.#pools = supportedProtocol(ir.protocol)
+      ? ir.endpoints.map((endpoint) => registry.pool(endpoint.address, endpoint.port, poolProtocol(ir.protocol)))
+      : [];
+  }
+
+  /** The pools this backend may use now (for reload bookkeeping). */
+  get pools(): readonly EndpointPool[] {
+    return this.#pools;
+  }
+
+  get externalHostname(): string | undefined {
+    return this.#external?.hostname;
+  }
+
+  /**
+   * The next endpoint, round robin. Calls back synchronously for listed
+   * endpoints (and cached DNS answers), later for a DNS lookup.
+   */
+  choose(done: (failure: EndpointFailure | undefined, pool: EndpointPool | undefined) => void): void {
+    if (!supportedProtocol(this.protocol)) {
+      done('unsupported_protocol', undefined);
+      return;
+    }
+    const external = this.#external;
+    if (external === undefined) {
+      const count = this.#pools.length;
+      if (count === 0) {
+        done('no_endpoints', undefined);
+        return;
+      }
+      const pool = this.#pools[this.#next % count] as EndpointPool;
+      this.#next = (this.#next + 1) % count;
+      done(undefined, pool);
+      return;
+    }
+    this.#dns.resolve(external.hostname, (error, addresses) => {
+      if (error !== undefined || addresses.length === 0) {
+        done('dns_failed', undefined);
+        return;
+      }
+      const address = addresses[this.#next % addresses.length] as string;
+      this.#next = (this.#next + 1) % addresses.length;
+      done(undefined, this.#registry.pool(address, external.port, poolProtocol(this.protocol), true));
+    });
+  }
+}
+
+/** WebSocket and plain HTTP/1.1 backends share connections. */
+function poolProtocol(protocol: IRBackendProtocol): string {
+  return protocol === 'ws' ? 'http1' : protocol;
+}

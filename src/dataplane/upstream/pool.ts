@@ -1,0 +1,141 @@
+// Keep-alive connections to one backend endpoint (address, port, protocol).
+// Pools are keyed by endpoint, not by configuration, so warm connections
+// survive reloads; idle connections are reused most-recently-used first (the
+// ones the backend is least likely to have timed out), closed after an idle
+// timeout, and bounded in number.
+import { connect } from 'node:net';
+import type { Sweepable } from '../http1/clock.ts';
+import { UpstreamConnection } from './connection.ts';
+import type { ConnectionPool } from './connection.ts';
+
+export interface PoolSettings {
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxIdle: number;
+  maxHeaderBytes: number;
+  now(): number;
+}
+
+export type ConnectErrorCode = 'connect_refused' | 'connect_timeout' | 'connect_failed';
+
+export class ConnectError extends Error {
+  readonly code: ConnectErrorCode;
+  /** The system error code (ECONNREFUSED, EHOSTUNREACH, ...), when there is one. */
+  readonly errno: string | undefined;
+
+  constructor(code: ConnectErrorCode, message: string, errno?: string) {
+    super(message);
+    this.code = code;
+    this.errno = errno;
+  }
+}
+
+export class EndpointPool implements ConnectionPool, Sweepable {
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  readonly #settings: PoolSettings;
+  readonly #idle: UpstreamConnection[] = [];
+  readonly #all = new Set<UpstreamConnection>();
+  #retired = false;
+  #connecting = 0;
+  /** Created for a DNS answer (ExternalName) rather than a configured endpoint. */
+  readonly dynamic: boolean;
+
+  constructor(key: string, address: string, port: number, settings: PoolSettings, dynamic = false) {
+    this.key = key;
+    this.address = address;
+    this.port = port;
+    this.#settings = settings;
+    this.dynamic = dynamic;
+  }
+
+  /** Open and opening connections, idle or busy. */
+  get size(): number {
+    return this.#all.size + this.#connecting;
+  }
+
+  get idleCount(): number {
+    return this.#idle.length;
+  }
+
+  /** An idle connection to reuse, or undefined (then call connect). */
+  acquire(): UpstreamConnection | undefined {
+    while (this.#idle.length > 0) {
+      const connection = this.#idle.pop() as UpstreamConnection;
+      if (!connection.destroyed) return connection;
+    }
+    return undefined;
+  }
+
+  /** Opens a new connection; `done` is called once, with the connection or the reason it failed. */
+  connect(done: (error: ConnectError | undefined, connection: UpstreamConnection | undefined) => void): void {
+    // Half-open allowed: a tunnel (after a 101) may keep sending after the backend ends its side.
+    const socket = connect({ host: this.address, port: this.port, noDelay: true, allowHalfOpen: true });
+    let settled = false;
+    this.#connecting++;
+    const settle = (error: ConnectError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      this.#connecting--;
+      socket.setTimeout(0);
+      socket.removeListener('error', onError);
+      if (error !== undefined) {
+        socket.destroy();
+        done(error, undefined);
+        return;
+      }
+      const connection = new UpstreamConnection(socket, this, this.#settings.maxHeaderBytes);
+      this.#all.add(connection);
+      done(undefined, connection);
+    };
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const errno = error.code;
+      const code: ConnectErrorCode = errno === 'ECONNREFUSED' ? 'connect_refused' : 'connect_failed';
+      settle(new ConnectError(code, `cannot connect to ${this.address}:${this.port}: ${errno ?? error.message}`, errno));
+    };
+    socket.once('connect', () => settle(undefined));
+    socket.on('error', onError);
+    if (this.#settings.connectTimeoutMs > 0) {
+      socket.setTimeout(this.#settings.connectTimeoutMs, () =>
+        settle(new ConnectError('connect_timeout', `connecting to ${this.address}:${this.port} timed out`)));
+    }
+  }
+
+  release(connection: UpstreamConnection): void {
+    if (this.#retired || this.#idle.length >= this.#settings.maxIdle) {
+      connection.destroy();
+      return;
+    }
+    connection.idleSince = this.#settings.now();
+    this.#idle.push(connection);
+  }
+
+  forget(connection: UpstreamConnection): void {
+    this.#all.delete(connection);
+    const index = this.#idle.indexOf(connection);
+    if (index !== -1) this.#idle.splice(index, 1);
+  }
+
+  sweep(now: number): void {
+    const timeout = this.#settings.idleTimeoutMs;
+    if (timeout <= 0) return;
+    // The oldest idle connections are at the bottom of the stack.
+    while (this.#idle.length > 0 && now - (this.#idle[0] as UpstreamConnection).idleSince > timeout) {
+      (this.#idle.shift() as UpstreamConnection).destroy();
+    }
+  }
+
+  /** The endpoint left the configuration: close idle connections now, busy ones when their request ends. */
+  retire(): void {
+    this.#retired = true;
+    for (const connection of this.#idle.splice(0)) connection.destroy();
+  }
+
+  /** Closes every connection, busy or not. */
+  destroy(): void {
+    this.#retired = true;
+    this.#idle.length = 0;
+    for (const connection of [...this.#all]) connection.destroy();
+  }
+}

@@ -1,0 +1,66 @@
+// Every endpoint pool of a data plane, by endpoint key. Configurations get
+// their pools from here when they are compiled; a reload keeps the pools of
+// endpoints that stay (and their warm connections) and retires the others.
+import type { Clock, Sweepable } from '../http1/clock.ts';
+import { EndpointPool } from './pool.ts';
+import type { PoolSettings } from './pool.ts';
+
+export function endpointKey(address: string, port: number, protocol: string): string {
+  return `${protocol}|${address}|${port}`;
+}
+
+export class PoolRegistry implements Sweepable {
+  readonly #pools = new Map<string, EndpointPool>();
+  readonly #settings: PoolSettings;
+  readonly #clock: Clock;
+
+  constructor(settings: Omit<PoolSettings, 'now'>, clock: Clock) {
+    this.#clock = clock;
+    this.#settings = { ...settings, now: () => clock.now };
+  }
+
+  /**
+   * The pool for an endpoint, created on first use. `dynamic` pools (for DNS
+   * answers) outlive reloads and are dropped once they hold no connection.
+   */
+  pool(address: string, port: number, protocol: string, dynamic = false): EndpointPool {
+    const key = endpointKey(address, port, protocol);
+    let pool = this.#pools.get(key);
+    if (pool === undefined) {
+      pool = new EndpointPool(key, address, port, this.#settings, dynamic);
+      this.#pools.set(key, pool);
+      this.#clock.add(pool);
+    }
+    return pool;
+  }
+
+  /** Retires every configured pool whose key is not in `keep`. */
+  retain(keep: ReadonlySet<string>): void {
+    for (const [key, pool] of this.#pools) {
+      if (keep.has(key) || pool.dynamic) continue;
+      pool.retire();
+      this.#pools.delete(key);
+      this.#clock.delete(pool);
+    }
+  }
+
+  sweep(): void {
+    for (const [key, pool] of this.#pools) {
+      if (!pool.dynamic || pool.size > 0) continue;
+      this.#pools.delete(key);
+      this.#clock.delete(pool);
+    }
+  }
+
+  get size(): number {
+    return this.#pools.size;
+  }
+
+  destroy(): void {
+    for (const pool of this.#pools.values()) {
+      pool.destroy();
+      this.#clock.delete(pool);
+    }
+    this.#pools.clear();
+  }
+}
