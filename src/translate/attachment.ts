@@ -1,0 +1,72 @@
+// Route → Gateway attachment for one parentRef (CommonRouteSpec.parentRefs,
+// ParentReference.sectionName/port, Listener.allowedRoutes, the route kinds'
+// hostnames). The checks run in the order a user fixes them:
+//   1. the parentRef selects listeners (sectionName, port)  → NoMatchingParent
+//   2. one of them allows the route's kind and namespace    → NotAllowedByListeners
+//   3. one of those shares a hostname with the route        → NoMatchingListenerHostname
+// Listener status does not matter (ListenerStatus.attachedRoutes): a route
+// attaches to a conflicted listener too; only the IR leaves that listener out.
+import type { ParentReference } from '../model/gatewayapi.ts';
+import { GATEWAY_GROUP } from '../model/gatewayapi.ts';
+import { parentRefGroup, parentRefKind, parentRefNamespace } from './defaults.ts';
+import type { GatewayContext } from './gateway.ts';
+import { ANY_HOST, effectiveHostnames } from './hostname.ts';
+import type { ListenerContext } from './listener.ts';
+import type { RouteInfo } from './route-model.ts';
+import type { RouteRejectionReason } from './status/reasons.ts';
+import { RouteReason } from './status/reasons.ts';
+
+export interface ListenerAttachment {
+  listener: ListenerContext;
+  /** The host patterns the route serves through this listener (hostname.ts). */
+  hostnames: string[];
+}
+
+export type ParentAttachment =
+  | { attached: true; listeners: ListenerAttachment[] }
+  | { attached: false; reason: RouteRejectionReason; message: string };
+
+/** The managed Gateway a parentRef points at, if any ("gateway/<ns>/<name>" keys). */
+export function parentGateway(ref: ParentReference, routeNamespace: string, gateways: ReadonlyMap<string, GatewayContext>): GatewayContext | undefined {
+  if (parentRefGroup(ref) !== GATEWAY_GROUP || parentRefKind(ref) !== 'Gateway') return undefined;
+  return gateways.get(`gateway/${parentRefNamespace(ref, routeNamespace)}/${ref.name}`);
+}
+
+function describeRef(ref: ParentReference): string {
+  const parts = [ref.sectionName === undefined ? undefined : `sectionName ${ref.sectionName}`, ref.port === undefined ? undefined : `port ${ref.port}`];
+  return parts.filter((p) => p !== undefined).join(' and ');
+}
+
+const HOSTNAME_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
+
+export function attachToGateway(route: RouteInfo, ref: ParentReference, gateway: GatewayContext): ParentAttachment {
+  const selected = gateway.listeners.filter(
+    (l) => (ref.sectionName === undefined || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port),
+  );
+  if (selected.length === 0) {
+    return { attached: false, reason: RouteReason.NoMatchingParent, message: `Gateway ${gateway.namespace}/${gateway.name} has no listener with ${describeRef(ref)}` };
+  }
+
+  const allowed = selected.filter((l) => l.supportedKinds.some((k) => k.kind === route.kind) && l.allowsNamespace(route.namespace));
+  if (allowed.length === 0) {
+    const kindAllowed = selected.some((l) => l.supportedKinds.some((k) => k.kind === route.kind));
+    const message = kindAllowed
+      ? `no listener of Gateway ${gateway.namespace}/${gateway.name} selected by this parentRef allows routes from namespace ${route.namespace}`
+      : `no listener of Gateway ${gateway.namespace}/${gateway.name} selected by this parentRef allows ${route.kind}`;
+    return { attached: false, reason: RouteReason.NotAllowedByListeners, message };
+  }
+
+  const listeners: ListenerAttachment[] = [];
+  for (const listener of allowed) {
+    const hostnames = HOSTNAME_KINDS.has(route.kind) ? effectiveHostnames(listener.hostname, route.hostnames) : [ANY_HOST];
+    if (hostnames.length > 0) listeners.push({ listener, hostnames });
+  }
+  if (listeners.length === 0) {
+    return {
+      attached: false,
+      reason: RouteReason.NoMatchingListenerHostname,
+      message: `no hostname of the route (${route.hostnames.join(', ')}) matches a listener hostname (${allowed.map((l) => l.hostname ?? ANY_HOST).join(', ')})`,
+    };
+  }
+  return { attached: true, listeners };
+}

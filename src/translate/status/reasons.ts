@@ -1,0 +1,73 @@
+// Condition types and reasons, in one place. Values are the Gateway API's
+// (apis/v1 *_types.go, v1.6); Portico adds none of its own.
+
+export const ConditionType = {
+  Accepted: 'Accepted',
+  Programmed: 'Programmed',
+  ResolvedRefs: 'ResolvedRefs',
+  Conflicted: 'Conflicted',
+  PartiallyInvalid: 'PartiallyInvalid',
+  SupportedVersion: 'SupportedVersion',
+} as const;
+
+export const GatewayClassReason = {
+  Accepted: 'Accepted',
+  InvalidParameters: 'InvalidParameters',
+  SupportedVersion: 'SupportedVersion',
+} as const;
+
+export const GatewayReason = {
+  Accepted: 'Accepted',
+  ListenersNotValid: 'ListenersNotValid',
+  Invalid: 'Invalid',
+  InvalidParameters: 'InvalidParameters',
+  UnsupportedAddress: 'UnsupportedAddress',
+  Programmed: 'Programmed',
+  AddressNotAssigned: 'AddressNotAssigned',
+} as const;
+
+export const ListenerReason = {
+  Accepted: 'Accepted',
+  PortUnavailable: 'PortUnavailable',
+  UnsupportedProtocol: 'UnsupportedProtocol',
+  UnsupportedValue: 'UnsupportedValue',
+  Programmed: 'Programmed',
+  Invalid: 'Invalid',
+  ResolvedRefs: 'ResolvedRefs',
+  InvalidRouteKinds: 'InvalidRouteKinds',
+  NoConflicts: 'NoConflicts',
+  HostnameConflict: 'HostnameConflict',
+  ProtocolConflict: 'ProtocolConflict',
+} as const;
+
+export type ListenerConflictReason = typeof ListenerReason.HostnameConflict | typeof ListenerReason.ProtocolConflict;
+
+export const RouteReason = {
+  Accepted: 'Accepted',
+  NotAllowedByListeners: 'NotAllowedByListeners',
+  NoMatchingListenerHostname: 'NoMatchingListenerHostname',
+  NoMatchingParent: 'NoMatchingParent',
+  UnsupportedValue: 'UnsupportedValue',
+  IncompatibleFilters: 'IncompatibleFilters',
+  ResolvedRefs: 'ResolvedRefs',
+  RefNotPermitted: 'RefNotPermitted',
+  InvalidKind: 'InvalidKind',
+  BackendNotFound: 'BackendNotFound',
+  UnsupportedProtocol: 'UnsupportedProtocol',
+} as const;
+
+/** Why a route (or one of its rules) is not accepted. */
+export type RouteRejectionReason =
+  | typeof RouteReason.NotAllowedByListeners
+  | typeof RouteReason.NoMatchingListenerHostname
+  | typeof RouteReason.NoMatchingParent
+  | typeof RouteReason.UnsupportedValue
+  | typeof RouteReason.IncompatibleFilters;
+
+/** Why a route reference does not resolve. */
+export type RouteRefReason =
+  | typeof RouteReason.RefNotPermitted
+  | typeof RouteReason.InvalidKind
+  | typeof RouteReason.BackendNotFound
+  | typeof RouteReason.UnsupportedProtocol
+  | typeof RouteReason.UnsupportedValue;
