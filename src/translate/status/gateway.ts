@@ -77,7 +77,8 @@ function listenerConditions(listener: ListenerContext, gateway: GatewayContext):
   if (!listenerAccepted(listener)) {
     states.push(listenerNotProgrammed(listener.conflict?.reason ?? ListenerReason.Invalid, problem?.message ?? ''));
   } else if (!gatewayServing(gateway)) {
-    states.push(listenerNotProgrammed(ListenerReason.Invalid, 'the Gateway is not programmed'));
+    const why = gateway.rejection === undefined ? 'the Gateway is not programmed' : 'the Gateway is not accepted';
+    states.push(listenerNotProgrammed(ListenerReason.Invalid, why));
   } else {
     states.push(listenerProgrammed());
   }
@@ -110,7 +111,8 @@ export function buildGatewayStatus(gateway: GatewayContext, clock: ConditionCloc
     ),
   }));
   return {
-    ...(gateway.statusAddresses.length > 0 ? { addresses: gateway.statusAddresses } : {}),
+    // Addresses are reported only once the Gateway is served on them.
+    ...(gateway.statusAddresses.length > 0 && gatewayServing(gateway) ? { addresses: gateway.statusAddresses } : {}),
     conditions: finalizeConditions(gatewayConditions(gateway), previous?.conditions, clock),
     listeners,
     attachedListenerSets: 0,
