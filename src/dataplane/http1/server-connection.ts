@@ -49,6 +49,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   /** Bytes after #queued's head, not parsed yet. */
   #leftover: Buffer | undefined;
   #pauseReasons = 0;
+  /** A parse error met while an earlier request was still being answered. */
+  #deferredError: ParseError | undefined;
   /** When the head being awaited started (its first byte, or the connection's start); 0 when none is awaited. */
   #headStartedAt: number;
   #headBytesSeen = false;
@@ -87,7 +89,9 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   }
 
   get keepAliveAllowed(): boolean {
-    return !this.#owner.draining && !this.#clientEnded && !this.#closing;
+    if (this.#owner.draining || this.#closing) return false;
+    // A client that has finished sending still gets answers to what it pipelined.
+    return !this.#clientEnded || this.#queued !== undefined || this.#leftover !== undefined;
   }
 
   get httpDate(): string {
@@ -122,6 +126,10 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     if (request !== this.#current) return;
     this.#current = undefined;
     if (this.#closing || this.#closed) return;
+    if (this.#deferredError !== undefined) {
+      this.#onParseError(this.#deferredError);
+      return;
+    }
     if (this.#queued !== undefined) {
       const head = this.#queued;
       const leftover = this.#leftover ?? EMPTY;
@@ -131,7 +139,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       if (this.#closing || this.#closed) return;
       this.#parser.resume();
       if (leftover.length > 0) this.#parse(leftover);
-      if (this.#leftover === undefined) this.resumeReading(PAUSED_FOR_PIPELINE);
+      if (this.#queued === undefined && this.#deferredError === undefined) this.resumeReading(PAUSED_FOR_PIPELINE);
+      if (this.#clientEnded && this.#current === undefined && this.#queued === undefined) this.closeAfterResponse();
       return;
     }
     if (this.#clientEnded || this.#owner.draining) {
@@ -212,7 +221,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     }
     if (result.kind === 'paused') {
       if (this.#closing) return;
-      this.#leftover = data.subarray(result.consumed);
+      this.#leftover = result.consumed < data.length ? data.subarray(result.consumed) : undefined;
       this.pauseReading(PAUSED_FOR_PIPELINE);
       return;
     }
@@ -282,6 +291,13 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   #onParseError(error: ParseError): void {
     this.#owner.logger.debug({ code: error.code, reason: error.reason, remote: this.remoteAddress }, 'malformed request');
     const current = this.#current;
+    if (current !== undefined && current.bodyComplete) {
+      // The bad bytes follow a complete request still being answered: answer
+      // it first, then refuse (pipelining keeps responses in order).
+      this.#deferredError = error;
+      this.pauseReading(PAUSED_FOR_PIPELINE);
+      return;
+    }
     this.#current = undefined;
     this.#queued = undefined;
     this.#leftover = undefined;

@@ -162,7 +162,7 @@ export class ProxyHandler implements RequestHandler {
     for (const mirror of rule.mirrors) {
       if (mirror.fraction < 1 && Math.random() >= mirror.fraction) continue;
       const mirrorHeaders = headers.slice();
-      if (mirrorHeaders[0] === 'host') mirrorHeaders[1] = shadowHost(mirrorHeaders[1] as string);
+      if (mirrorHeaders[0] === 'host' && mirrorHeaders[1] !== '') mirrorHeaders[1] = shadowHost(mirrorHeaders[1] as string);
       mirrors.push(new MirrorRequest(mirror.backend, {
         method,
         head: requestHead(method, target, mirrorHeaders, chunked, false),

@@ -18,7 +18,7 @@ import { serializeHeaders, withoutUnsafeHeaders } from '../http1/head.ts';
 export interface ForwardInput {
   /** Raw flat header list as received. */
   headers: readonly string[];
-  /** The Host to send (as received, with its port, unless rewritten); undefined: none (HTTP/1.0). */
+  /** The Host to send (as received, with its port, unless rewritten); undefined: none came (HTTP/1.0). */
   host: string | undefined;
   /** The Host the client sent, for X-Forwarded-Host and Forwarded. */
   originalHost: string | undefined;
@@ -32,8 +32,9 @@ export interface ForwardInput {
 
 /** The forwarded header list (flat), with Host first, no framing. */
 export function forwardedHeaders(input: ForwardInput): string[] {
-  const out: string[] = [];
-  if (input.host !== undefined) out.push('host', input.host);
+  // HTTP/1.1 requires Host; an HTTP/1.0 request may come without one, and a
+  // target without authority is sent with an empty Host (RFC 9112 §3.2).
+  const out: string[] = ['host', input.host ?? ''];
   let forwardedFor: string | undefined;
   let forwardedHost: string | undefined;
   let forwarded: string | undefined;
@@ -81,8 +82,8 @@ export function forwardedHeaders(input: ForwardInput): string[] {
     }
   }
   // Headers the client's Connection header lists are hop-by-hop too (but
-  // never Host, nor the forwarding headers added below).
-  const result = connectionOptions ? withoutConnectionListed(out, headers, input.host !== undefined) : out;
+  // never Host, first, nor the forwarding headers added below).
+  const result = connectionOptions ? withoutConnectionListed(out, headers) : out;
   const client = input.clientAddress;
   result.push('x-forwarded-for', forwardedFor === undefined ? client : `${forwardedFor}, ${client}`);
   result.push('x-forwarded-proto', input.scheme);
@@ -131,13 +132,13 @@ function isToken(value: string): boolean {
   return TOKEN_CHARS.test(value);
 }
 
-function withoutConnectionListed(headers: string[], received: readonly string[], hostFirst: boolean): string[] {
+function withoutConnectionListed(headers: string[], received: readonly string[]): string[] {
   const listed = connectionListedNames(received);
   if (listed === undefined) return headers;
   const out: string[] = [];
   for (let i = 0; i + 1 < headers.length; i += 2) {
     const name = headers[i] as string;
-    if ((hostFirst && i === 0) || !listed.has(name.toLowerCase())) out.push(name, headers[i + 1] as string);
+    if (i === 0 || !listed.has(name.toLowerCase())) out.push(name, headers[i + 1] as string);
   }
   return out;
 }
