@@ -1,6 +1,10 @@
 // `portico <command>`: dispatches to one module per command (wiring only).
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  serve: () => import('./serve.ts'),
+  check: () => import('./check.ts'),
+  explain: () => import('./explain.ts'),
   echo: () => import('./echo.ts'),
+  quickstart: () => import('./quickstart.ts'),
 };
 
 const usage = `usage: portico <command> [options]

@@ -1,0 +1,124 @@
+// The control loop: resource snapshots in, translate(), IR applied to the data
+// plane, statuses kept for /status and `check`. Snapshots that arrive while one
+// is being applied are coalesced: only the newest is translated next. A
+// configuration the data plane refuses (a port that cannot be bound) leaves the
+// last good one serving.
+import { performance } from 'node:perf_hooks';
+import type { IR } from '../ir/types.ts';
+import type { Diagnostic } from '../load/diagnostics.ts';
+import { formatDiagnostic } from '../load/diagnostics.ts';
+import type { Snapshot } from '../providers/file/index.ts';
+import type { Logger } from '../telemetry/log.ts';
+import { translate } from '../translate/index.ts';
+import type { StatusUpdate } from '../translate/index.ts';
+import { summarizeChange } from './summary.ts';
+import { StatusStore } from './status-store.ts';
+
+export const CONTROLLER_NAME = 'portico.dev/gateway-controller';
+
+/** The part of the data plane the loop drives (DataPlane in production). */
+export interface ConfigSink {
+  apply(ir: IR): Promise<unknown>;
+}
+
+export interface ControlLoopOptions {
+  sink: ConfigSink;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export interface ControlState {
+  /** The snapshot version currently serving, or 0 before the first success. */
+  version: number;
+  ir: IR | undefined;
+  statuses: StatusUpdate[];
+  diagnostics: Diagnostic[];
+  /** Set when the newest snapshot could not be applied (the previous one keeps serving). */
+  lastError: string | undefined;
+}
+
+export class ControlLoop {
+  readonly #sink: ConfigSink;
+  readonly #logger: Logger;
+  readonly #clock: () => Date;
+  readonly #statuses = new StatusStore();
+  #state: ControlState = { version: 0, ir: undefined, statuses: [], diagnostics: [], lastError: undefined };
+  #pending: Snapshot | undefined;
+  #running: Promise<void> | undefined;
+  #previousIR: IR | undefined;
+
+  constructor(options: ControlLoopOptions) {
+    this.#sink = options.sink;
+    this.#logger = options.logger;
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  get state(): ControlState {
+    return this.#state;
+  }
+
+  /** Queues a snapshot; resolves once it (or a newer one) has been handled. */
+  submit(snapshot: Snapshot): Promise<void> {
+    this.#pending = snapshot;
+    this.#running ??= this.#drain().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending) {
+      const snapshot = this.#pending;
+      this.#pending = undefined;
+      await this.#handle(snapshot);
+    }
+  }
+
+  async #handle(snapshot: Snapshot): Promise<void> {
+    for (const diagnostic of snapshot.diagnostics) {
+      const fields = { file: diagnostic.file, line: diagnostic.line };
+      if (diagnostic.severity === 'error') this.#logger.error(fields, formatDiagnostic(diagnostic));
+      else this.#logger.warn(fields, formatDiagnostic(diagnostic));
+    }
+    const started = performance.now();
+    const result = translate(this.#statuses.attachTo(snapshot.resources), {
+      controllerName: CONTROLLER_NAME,
+      now: this.#clock().toISOString(),
+    });
+    const translateMs = performance.now() - started;
+    try {
+      await this.#sink.apply(result.ir);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#state = { ...this.#state, lastError: message, diagnostics: snapshot.diagnostics };
+      this.#logger.error({ version: snapshot.version, err: message }, 'configuration not applied; the previous one keeps serving');
+      return;
+    }
+    const applyMs = performance.now() - started - translateMs;
+    this.#statuses.replace(result.statuses);
+    const change = summarizeChange(this.#previousIR, result.ir);
+    this.#previousIR = result.ir;
+    this.#state = {
+      version: snapshot.version,
+      ir: result.ir,
+      statuses: result.statuses,
+      diagnostics: snapshot.diagnostics,
+      lastError: undefined,
+    };
+    this.#logger.info(
+      {
+        version: snapshot.version,
+        files: snapshot.changedFiles,
+        ...change,
+        errors: snapshot.diagnostics.filter((d) => d.severity === 'error').length,
+        translateMs: round(translateMs),
+        applyMs: round(applyMs),
+      },
+      snapshot.version === 1 ? 'configuration loaded' : 'configuration reloaded',
+    );
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
