@@ -44,7 +44,8 @@ export function attachToGateway(route: RouteInfo, ref: ParentReference, gateway:
     (l) => (ref.sectionName === undefined || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port),
   );
   if (selected.length === 0) {
-    return { attached: false, reason: RouteReason.NoMatchingParent, message: `Gateway ${gateway.namespace}/${gateway.name} has no listener with ${describeRef(ref)}` };
+    const wanted = ref.sectionName === undefined && ref.port === undefined ? 'listeners' : `listener with ${describeRef(ref)}`;
+    return { attached: false, reason: RouteReason.NoMatchingParent, message: `Gateway ${gateway.namespace}/${gateway.name} has no ${wanted}` };
   }
 
   const allowed = selected.filter((l) => l.supportedKinds.some((k) => k.kind === route.kind) && l.allowsNamespace(route.namespace));

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { markConflicts } from './conflicts.ts';
+import type { ListenerContext } from './listener.ts';
+import type { ProtocolProfile } from './protocols.ts';
+
+// Profiles as they will be once every protocol is served, to check the
+// distinct-listener rules for all of them.
+const SERVED: Record<string, ProtocolProfile> = {
+  HTTP: { family: 'http', hostnameDistinct: true, routeKinds: ['HTTPRoute'], served: true },
+  HTTPS: { family: 'tls', hostnameDistinct: true, routeKinds: ['HTTPRoute'], served: true },
+  TLS: { family: 'tls', hostnameDistinct: true, routeKinds: ['TLSRoute'], served: true },
+  TCP: { family: 'tcp', hostnameDistinct: false, routeKinds: ['TCPRoute'], served: true },
+  UDP: { family: 'udp', hostnameDistinct: false, routeKinds: ['UDPRoute'], served: true },
+};
+
+function listener(name: string, port: number, protocol: string, hostname?: string, served = true): ListenerContext {
+  const profile = SERVED[protocol];
+  return {
+    gatewayNamespace: 'ns',
+    gatewayName: 'gw',
+    spec: { name, port, protocol },
+    name,
+    port,
+    protocol,
+    hostname,
+    irName: `gateway/ns/gw/listener/${name}`,
+    profile: profile === undefined ? undefined : { ...profile, served },
+    supportedKinds: [],
+    invalidKinds: [],
+    allowsNamespace: () => true,
+    rejection: served ? undefined : { reason: 'UnsupportedProtocol', message: 'not served' },
+    conflict: undefined,
+    attachedRoutes: 0,
+  };
+}
+
+function conflicts(listeners: ListenerContext[]): Record<string, string> {
+  markConflicts(listeners);
+  return Object.fromEntries(listeners.map((l) => [l.name, l.conflict?.reason ?? '-']));
+}
+
+test('distinct listeners: port, protocol family and (for HTTP, HTTPS, TLS) hostname', () => {
+  const table: [string, ListenerContext[], Record<string, string>][] = [
+    ['different hostnames share a port', [listener('a', 80, 'HTTP', 'a.com'), listener('b', 80, 'HTTP', 'b.com'), listener('c', 80, 'HTTP')], { a: '-', b: '-', c: '-' }],
+    ['same hostname on one port: all conflicted, no winner', [listener('a', 80, 'HTTP', 'a.com'), listener('b', 80, 'HTTP', 'a.com'), listener('c', 80, 'HTTP', 'c.com')], { a: 'HostnameConflict', b: 'HostnameConflict', c: '-' }],
+    ['no hostname twice', [listener('a', 80, 'HTTP'), listener('b', 80, 'HTTP')], { a: 'HostnameConflict', b: 'HostnameConflict' }],
+    ['same hostname on different ports', [listener('a', 80, 'HTTP', 'a.com'), listener('b', 81, 'HTTP', 'a.com')], { a: '-', b: '-' }],
+    ['HTTP and HTTPS on one port', [listener('a', 80, 'HTTP', 'a.com'), listener('b', 80, 'HTTPS', 'b.com')], { a: 'ProtocolConflict', b: 'ProtocolConflict' }],
+    ['HTTPS and TLS share a TLS front', [listener('a', 443, 'HTTPS', 'a.com'), listener('b', 443, 'TLS', 'b.com')], { a: '-', b: '-' }],
+    ['HTTPS and TLS with the same hostname', [listener('a', 443, 'HTTPS', 'a.com'), listener('b', 443, 'TLS', 'a.com')], { a: 'HostnameConflict', b: 'HostnameConflict' }],
+    ['TCP with HTTP on one port: every listener on the port', [listener('a', 80, 'HTTP', 'a.com'), listener('b', 80, 'HTTP', 'b.com'), listener('t', 80, 'TCP')], { a: 'ProtocolConflict', b: 'ProtocolConflict', t: 'ProtocolConflict' }],
+    ['two TCP listeners on one port', [listener('t1', 9000, 'TCP'), listener('t2', 9000, 'TCP')], { t1: 'ProtocolConflict', t2: 'ProtocolConflict' }],
+    ['UDP shares a port number with TCP-based listeners', [listener('h', 53, 'HTTP'), listener('u', 53, 'UDP')], { h: '-', u: '-' }],
+    ['two UDP listeners on one port', [listener('u1', 53, 'UDP'), listener('u2', 53, 'UDP')], { u1: 'ProtocolConflict', u2: 'ProtocolConflict' }],
+    ['an unserved protocol conflicts with nothing', [listener('a', 80, 'HTTP'), listener('t', 80, 'TCP', undefined, false)], { a: '-', t: '-' }],
+  ];
+  for (const [name, listeners, expected] of table) assert.deepEqual(conflicts(listeners), expected, name);
+});
