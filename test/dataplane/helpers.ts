@@ -99,7 +99,7 @@ export interface TestBackend {
 /** A node:http backend; the handler gets the request after its body has been read (unless `streaming`). */
 export async function startBackend(
   handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void = (_req, res) => res.end('ok'),
-  options: { streaming?: boolean } = {},
+  options: { streaming?: boolean; host?: string } = {},
 ): Promise<TestBackend> {
   const seen: TestBackend['seen'] = [];
   const server = createHttpServer((req, res) => {
@@ -117,7 +117,7 @@ export async function startBackend(
     });
   });
   server.keepAliveTimeout = 30_000;
-  server.listen(0, '127.0.0.1');
+  server.listen(0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
