@@ -12,6 +12,8 @@ export interface ProxySummary {
   proxy: string;
   skipped?: string;
   rounds: number;
+  /** Rounds in which not one request completed: the proxy stopped answering. */
+  stalledRounds: number;
   requestsPerSecond?: Spread;
   p50Ms?: Spread;
   p99Ms?: Spread;
@@ -30,11 +32,13 @@ export function spread(values: number[]): Spread {
 function summarizeOne(outcome: ProxyOutcome): ProxySummary {
   const { runs } = outcome;
   const errors = runs.reduce((sum, run) => sum + run.socketErrors + run.badStatuses, 0);
+  const stalledRounds = runs.filter((run) => run.requests === 0).length;
   // A proxy that died part-way has no comparable median.
-  if (runs.length === 0 || outcome.skipped !== undefined) return { proxy: outcome.proxy, skipped: outcome.skipped ?? 'not measured', rounds: 0, errors };
+  if (runs.length === 0 || outcome.skipped !== undefined) return { proxy: outcome.proxy, skipped: outcome.skipped ?? 'not measured', rounds: 0, stalledRounds, errors };
   return {
     proxy: outcome.proxy,
     rounds: runs.length,
+    stalledRounds,
     requestsPerSecond: spread(runs.map((run) => run.requestsPerSecond)),
     p50Ms: spread(runs.map((run) => run.p50Ms)),
     p99Ms: spread(runs.map((run) => run.p99Ms)),
@@ -79,6 +83,7 @@ export function formatTable(outcome: ScenarioOutcome, summaries: ProxySummary[])
       notes.push(`  ${summary.proxy} skipped: ${(summary.skipped ?? '').split('\n')[0] ?? ''}`);
       continue;
     }
+    if (summary.stalledRounds > 0) notes.push(`  ${summary.proxy}: ${summary.stalledRounds} of ${summary.rounds} rounds completed no request at all (a stalled connection?)`);
     if (rps.max - rps.min > NOISY * rps.median) notes.push(`  ${summary.proxy}: rounds differ by ${Math.round(((rps.max - rps.min) / rps.median) * 100)}% of the median — the machine was busy; rerun idle or with more --rounds`);
     rows.push([summary.proxy, count(rps.median), `(${count(rps.min)}–${count(rps.max)})`, ratio(summary.vsNginx?.requestsPerSecond), ms(p50.median), ratio(summary.vsNginx?.p50Ms), ms(p99.median), ratio(summary.vsNginx?.p99Ms), String(summary.errors)]);
   }

@@ -92,7 +92,7 @@ export async function runWrk(run: WrkRun): Promise<LoadResult> {
   await writeFile(script, wrkScript(run.paths));
   const url = `http://127.0.0.1:${run.port}${run.paths[0] ?? '/'}`;
   // One thread: the load generator has one core (shared with the backend).
-  const args = ['-t1', `-c${run.connections}`, `-d${run.seconds}s`, '--timeout', '5s', '--latency', '-H', `Host: ${run.host}`, '-s', script, url];
+  const args = ['-t1', `-c${run.connections}`, `-d${run.seconds}s`, '--timeout', '2s', '--latency', '-H', `Host: ${run.host}`, '-s', script, url];
   const result = await runPinned(run.cores, run.wrk, args);
   if (result.code !== 0) throw new Error(`wrk exited with ${result.code}: ${result.stderr}${result.stdout}`);
   return parseWrkOutput(result.stdout);

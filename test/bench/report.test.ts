@@ -1,0 +1,51 @@
+// The bench's arithmetic: medians, spreads, ratios to nginx, and the notes that
+// warn when a number should not be trusted.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { LoadResult } from '../../bench/load/wrk.ts';
+import type { ScenarioOutcome } from '../../bench/measure.ts';
+import { formatTable, spread, summarize } from '../../bench/report.ts';
+import { SCENARIOS } from '../../bench/scenarios.ts';
+
+function run(requestsPerSecond: number, p50Ms = 1, p99Ms = 2, extra: Partial<LoadResult> = {}): LoadResult {
+  return { requests: requestsPerSecond * 5, seconds: 5, requestsPerSecond, p50Ms, p90Ms: p99Ms, p99Ms, maxMs: p99Ms, socketErrors: 0, badStatuses: 0, ...extra };
+}
+
+const scenario = SCENARIOS[0] as ScenarioOutcome['scenario'];
+
+test('spread: median of odd and even counts, with min and max', () => {
+  assert.deepEqual(spread([3, 1, 2]), { median: 2, min: 1, max: 3 });
+  assert.deepEqual(spread([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4 });
+  assert.deepEqual(spread([7]), { median: 7, min: 7, max: 7 });
+});
+
+test('ratios are medians over nginx medians; a skipped proxy has none', () => {
+  const summaries = summarize({
+    scenario,
+    proxies: [
+      { proxy: 'nginx', runs: [run(100, 1, 4), run(110, 1, 4), run(90, 1, 4)] },
+      { proxy: 'portico', runs: [run(50, 2, 2), run(55, 2, 2), run(45, 2, 2)] },
+      { proxy: 'haproxy', runs: [], skipped: 'exited (1)' },
+    ],
+  });
+  assert.deepEqual(summaries.find((s) => s.proxy === 'portico')?.vsNginx, { requestsPerSecond: 0.5, p50Ms: 2, p99Ms: 0.5 });
+  assert.equal(summaries.find((s) => s.proxy === 'haproxy')?.vsNginx, undefined);
+});
+
+test('the table names skipped proxies, busy-machine spreads, stalled rounds and errors', () => {
+  const outcome: ScenarioOutcome = {
+    scenario,
+    proxies: [
+      { proxy: 'nginx', runs: [run(100), run(100), run(100, 1, 2, { badStatuses: 3 })] },
+      { proxy: 'portico', runs: [run(100), run(0, 0, 0, { requests: 0 }), run(60)] },
+      { proxy: 'haproxy', runs: [], skipped: 'did not come up: exited (1)\n    | details' },
+    ],
+  };
+  const table = formatTable(outcome, summarize(outcome));
+  assert.match(table, /\[headline\]/);
+  assert.match(table, /nginx\s+100\s+\(100–100\)\s+1\.00x.*\s3$/m);
+  assert.match(table, /haproxy skipped: did not come up: exited \(1\)$/m);
+  assert.doesNotMatch(table, /details/, 'the skip note keeps to its first line');
+  assert.match(table, /portico: 1 of 3 rounds completed no request at all/);
+  assert.match(table, /portico: rounds differ by 167% of the median/);
+});
