@@ -5,10 +5,11 @@
 //
 // It reads top to bottom: index the inputs; accept GatewayClasses; judge the
 // Gateways of accepted classes and their listeners; compile every route that
-// names one of those Gateways and attach it per parentRef; build one
+// names one of those Gateways and attach it per parentRef (HTTPRoutes and
+// GRPCRoutes sharing hostnames on a listener: the older wins); build one
 // IRGateway per serving Gateway; then write the statuses.
 import type { IR, IRBackend, IRGateway, IRPort } from '../ir/types.ts';
-import type { AnyRoute, GatewayClass } from '../model/gatewayapi.ts';
+import type { AnyRoute, GatewayClass, ParentReference } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
 import type { ParentAttachment } from './attachment.ts';
 import { attachToGateway, parentGateway } from './attachment.ts';
@@ -18,6 +19,8 @@ import { evaluateGateway, gatewayServing } from './gateway.ts';
 import { evaluateGatewayClass, gatewayClassAccepted } from './gatewayclass.ts';
 import { compileGrpcRoute } from './grpcroute.ts';
 import { compileHttpRoute } from './httproute.ts';
+import type { ListenerCandidate } from './kind-conflicts.ts';
+import { crossKindRejections } from './kind-conflicts.ts';
 import type { AttachedRoute, ServedListener } from './httpport.ts';
 import { buildHttpPort } from './httpport.ts';
 import { compileL4Route } from './l4route.ts';
@@ -30,6 +33,7 @@ import { routeKey } from './route-model.ts';
 import { buildGatewayStatus } from './status/gateway.ts';
 import { buildGatewayClassStatus } from './status/gatewayclass.ts';
 import type { ParentResult } from './status/route.ts';
+import { RouteReason } from './status/reasons.ts';
 import { buildRouteStatus } from './status/route.ts';
 
 export interface TranslateOptions {
@@ -71,6 +75,15 @@ function compareStatuses(a: StatusUpdate, b: StatusUpdate): number {
 }
 
 /** Whether the route's rules leave anything to accept: all dropped → Accepted=False with the first rule's reason. */
+interface PendingRoute {
+  object: AnyRoute;
+  route: CompiledRoute;
+  routeNamespace: string;
+  /** Accepted=False for every parent: no rule is valid. */
+  rejectedRules: RouteProblem | undefined;
+  parents: { ref: ParentReference; attachment: ParentAttachment }[];
+}
+
 function rulesRejection(route: CompiledRoute): RouteProblem | undefined {
   if (route.rules.length === 0 || route.rules.some((rule) => rule.invalid === undefined)) return undefined;
   const first = route.rules[0]?.invalid;
@@ -108,6 +121,8 @@ export function translate(resources: ResourceSet, options: TranslateOptions): Tr
     ...byNamespacedName(resources.tcpRoutes),
     ...byNamespacedName(resources.udpRoutes),
   ];
+  // First pass: compile and attach each parentRef on its own.
+  const pending: PendingRoute[] = [];
   for (const object of routeObjects) {
     const routeNamespace = namespaceOf(object.metadata);
     const parents = (object.spec.parentRefs ?? []).flatMap((ref) => {
@@ -117,12 +132,37 @@ export function translate(resources: ResourceSet, options: TranslateOptions): Tr
     if (parents.length === 0) continue;
     const route = compileRoute(object, index, regex);
     const rejectedRules = rulesRejection(route);
+    pending.push({
+      object,
+      route,
+      routeNamespace,
+      rejectedRules,
+      parents: parents.map(({ ref, gateway }) => ({ ref, attachment: attachToGateway(route.info, ref, gateway) })),
+    });
+  }
+
+  // Second pass: HTTPRoutes and GRPCRoutes sharing hostnames on a listener (the older wins).
+  const candidates: ListenerCandidate[] = [];
+  for (const { route, rejectedRules, parents } of pending) {
+    if (rejectedRules !== undefined) continue;
+    for (const { attachment } of parents) {
+      if (attachment.attached) for (const { listener, hostnames } of attachment.listeners) candidates.push({ listener, route, hostnames: new Set(hostnames) });
+    }
+  }
+  const kindRejections = crossKindRejections(candidates);
+
+  // Third pass: record attachments and write route statuses.
+  for (const { object, route, routeNamespace, rejectedRules, parents } of pending) {
     const dropped = route.rules.flatMap((rule) => (rule.invalid === undefined ? [] : [{ index: rule.index, problem: rule.invalid }]));
-    const results: ParentResult[] = parents.map(({ ref, gateway }) => {
-      const attachment: ParentAttachment = attachToGateway(route.info, ref, gateway);
+    const results: ParentResult[] = parents.map(({ ref, attachment }) => {
       if (!attachment.attached) return { ref, rejection: { reason: attachment.reason, message: attachment.message }, dropped: [] };
       if (rejectedRules !== undefined) return { ref, rejection: rejectedRules, dropped: [] };
-      for (const { listener, hostnames } of attachment.listeners) recordAttachment(attachments, listener, route, hostnames);
+      const kept = attachment.listeners.filter(({ listener }) => !kindRejections.has(`${listener.irName}|${routeKey(route.info)}`));
+      if (kept.length === 0) {
+        const message = attachment.listeners.map(({ listener }) => kindRejections.get(`${listener.irName}|${routeKey(route.info)}`) ?? '').join('; ');
+        return { ref, rejection: { reason: RouteReason.NotAllowedByListeners, message }, dropped: [] };
+      }
+      for (const { listener, hostnames } of kept) recordAttachment(attachments, listener, route, hostnames);
       return { ref, rejection: undefined, dropped };
     });
     statuses.push({
