@@ -235,6 +235,12 @@ export async function rawSocket(port: number): Promise<Socket & { received(): st
   });
 }
 
+/** Resolves once the socket has closed (at once if it already has). */
+export async function closed(socket: Socket): Promise<void> {
+  if (socket.closed) return;
+  await once(socket, 'close');
+}
+
 /** Counts HTTP responses (status lines) in raw text. */
 export function statusLines(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));

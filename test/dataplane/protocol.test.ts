@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { backend, buildIR, rawExchange, rawSocket, rule, startBackend, startDataPlane, statusLines, to } from './helpers.ts';
+import { backend, buildIR, closed, rawExchange, rawSocket, rule, startBackend, startDataPlane, statusLines, to } from './helpers.ts';
 import type { RunningDataPlane, TestBackend } from './helpers.ts';
 
 describe('HTTP/1.1 protocol handling', () => {
@@ -102,7 +102,7 @@ describe('HTTP/1.1 protocol handling', () => {
     const second = socket.received().slice(socket.received().lastIndexOf('HTTP/1.1'));
     assert.doesNotMatch(second, /transfer-encoding/i);
     assert.match(second, /\r\nconnection: close\r\n/);
-    await once(socket, 'close');
+    await closed(socket);
   });
 
   it('sends no body for HEAD, 204 and 304, and keeps the connection usable', async () => {

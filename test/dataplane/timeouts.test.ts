@@ -1,9 +1,8 @@
 // Client-side deadlines with real sockets and short limits: a head sent too
 // slowly (slowloris), an idle keep-alive connection, a stalled request body.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { backend, buildIR, rawSocket, rule, startBackend, startDataPlane, statusLines, to } from './helpers.ts';
+import { backend, buildIR, closed, rawSocket, rule, startBackend, startDataPlane, statusLines, to } from './helpers.ts';
 import type { RunningDataPlane, TestBackend } from './helpers.ts';
 
 describe('client deadlines', () => {
@@ -27,7 +26,7 @@ describe('client deadlines', () => {
     socket.write('GET / HTTP/1.1\r\n');
     const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 50);
     try {
-      await once(socket, 'close');
+      await closed(socket);
     } finally {
       clearInterval(drip);
     }
@@ -37,7 +36,7 @@ describe('client deadlines', () => {
 
   it('closes a connection that never sends anything', async () => {
     const socket = await rawSocket(dp.port);
-    await once(socket, 'close');
+    await closed(socket);
     assert.equal(socket.received(), '');
   });
 
@@ -46,7 +45,7 @@ describe('client deadlines', () => {
     socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
     await socket.waitFor('got 0');
     const idleStart = Date.now();
-    await once(socket, 'close');
+    await closed(socket);
     assert.ok(Date.now() - idleStart >= 300, 'kept for about the idle timeout');
     assert.deepEqual(statusLines(socket.received()), [200]);
   });
@@ -54,7 +53,7 @@ describe('client deadlines', () => {
   it('cuts off a request body that stops arriving (408), and the backend gets nothing half-done reused', async () => {
     const socket = await rawSocket(dp.port);
     socket.write('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly-part');
-    await once(socket, 'close');
+    await closed(socket);
     assert.deepEqual(statusLines(socket.received()), [408]);
   });
 

@@ -11,7 +11,7 @@ import { startEcho } from '../../src/echo/server.ts';
 import type { EchoServer } from '../../src/echo/server.ts';
 import { acceptKey } from '../../src/echo/websocket.ts';
 import { encodeMaskedFrame, OPCODE } from '../../src/echo/websocket-frames.ts';
-import { backend, buildIR, rawSocket, rule, startBackend, startDataPlane, statusLines, to } from './helpers.ts';
+import { backend, buildIR, closed, rawSocket, rule, startBackend, startDataPlane, statusLines, to } from './helpers.ts';
 import type { RunningDataPlane, TestBackend } from './helpers.ts';
 
 describe('upgrades', () => {
@@ -82,7 +82,7 @@ describe('upgrades', () => {
     assert.equal(frame.subarray(2).toString(), 'hello through portico');
     // The close handshake goes through too, and ends both connections.
     socket.write(encodeMaskedFrame(OPCODE.close, Buffer.from([0x03, 0xe8]), Buffer.from([5, 6, 7, 8])));
-    await once(socket, 'close');
+    await closed(socket);
     assert.ok(socket.received().endsWith('\x88\x02\x03\xe8'), 'the backend\'s close frame came back');
   });
 
@@ -95,13 +95,13 @@ describe('upgrades', () => {
     await socket.waitFor(/pong.*pong/s);
     socket.end(); // our side is done; the backend still answers
     await socket.waitFor('bye');
-    await once(socket, 'close');
+    await closed(socket);
   });
 
   it('treats a refused upgrade as a normal response and closes the connection after it', async () => {
     const socket = await rawSocket(dp.port);
     socket.write('GET /other HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
-    await once(socket, 'close');
+    await closed(socket);
     assert.deepEqual(statusLines(socket.received()), [200]);
     assert.match(socket.received(), /connection: close\r\n/);
     assert.match(socket.received(), /no upgrade for you$/);

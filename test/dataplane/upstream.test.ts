@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { backend, buildIR, freePort, get, rawSocket, rule, startBackend, startDataPlane, to } from './helpers.ts';
+import { backend, buildIR, closed, freePort, get, rawSocket, rule, startBackend, startDataPlane, to } from './helpers.ts';
 import type { TestBackend } from './helpers.ts';
 
 /** A raw backend: `onRequest` gets each request's bytes (one per packet is enough for these tests) and its index on the connection. */
@@ -140,7 +140,7 @@ describe('upstream connections', () => {
     try {
       const socket = await rawSocket(dp.port);
       socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
-      await once(socket, 'close');
+      await closed(socket);
       assert.match(socket.received(), /^HTTP\/1\.1 200 OK\r\n[\s\S]*content-length: 100\r\n\r\nonly ten b$/);
     } finally {
       await dp.close();
@@ -277,7 +277,7 @@ describe('timeouts and retries', () => {
     try {
       const socket = await rawSocket(dp.port);
       socket.write('GET /slow-body HTTP/1.1\r\nHost: a\r\n\r\n');
-      await once(socket, 'close');
+      await closed(socket);
       assert.match(socket.received(), /^HTTP\/1\.1 200 OK\r\n[\s\S]*head-\r\n$/);
     } finally {
       await dp.close();
