@@ -9,8 +9,8 @@ import { compileFilters } from './filters.ts';
 import { compileGrpcMatch } from './matches.ts';
 import type { RegexCheck } from './regex-cache.ts';
 import type { ResourceIndex } from './resource-index.ts';
-import type { CompiledMatch, CompiledRoute, CompiledRule, RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
-import { compileRuleBackends } from './rule-backends.ts';
+import type { CompiledMatch, CompiledRoute, CompiledRule, RouteInfo, RouteProblem } from './route-model.ts';
+import { combineRuleAction, compileRuleBackends } from './rule-backends.ts';
 import { checkSessionPersistence } from './rule-policies.ts';
 
 export function grpcRouteInfo(route: GRPCRoute): RouteInfo {
@@ -36,11 +36,10 @@ function compileRule(rule: GRPCRouteRule, ruleIndex: number, info: RouteInfo, in
   invalid ??= filters.invalid;
   invalid ??= checkSessionPersistence(rule.sessionPersistence);
   const backends = compileRuleBackends(rule.backendRefs ?? [], info, index, 503);
-  const action: RuleAction = { ...filters.action, backends: backends.weighted };
-  if (action.directResponse !== undefined) action.backends = [];
-  else if (backends.nothingToForward || (rule.backendRefs ?? []).length === 0) action.directResponse = { status: 503 };
+  const refs = rule.backendRefs ?? [];
+  const { action, backends: used } = combineRuleAction(filters, backends, 503, refs.length > 0, 503);
   return {
-    rule: { index: ruleIndex, ruleName: rule.name, invalid, matches, action, backends: [...backends.backends, ...filters.mirrorBackends] },
+    rule: { index: ruleIndex, ruleName: rule.name, invalid, matches, action, backends: used },
     refProblems: [...filters.refProblems, ...backends.refProblems],
   };
 }

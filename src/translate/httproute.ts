@@ -7,8 +7,8 @@ import { compileFilters } from './filters.ts';
 import { compileHttpMatch } from './matches.ts';
 import type { RegexCheck } from './regex-cache.ts';
 import type { ResourceIndex } from './resource-index.ts';
-import type { CompiledMatch, CompiledRoute, CompiledRule, RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
-import { compileRuleBackends } from './rule-backends.ts';
+import type { CompiledMatch, CompiledRoute, CompiledRule, RouteInfo, RouteProblem } from './route-model.ts';
+import { combineRuleAction, compileRuleBackends } from './rule-backends.ts';
 import { checkSessionPersistence, compileRetry, compileTimeouts } from './rule-policies.ts';
 import { RouteReason } from './status/reasons.ts';
 
@@ -43,9 +43,7 @@ function compileRule(rule: HTTPRouteRule, ruleIndex: number, info: RouteInfo, in
   invalid ??= checkSessionPersistence(rule.sessionPersistence);
 
   const backends = compileRuleBackends(refs, info, index, 500);
-  const action: RuleAction = { ...filters.action, backends: backends.weighted };
-  if (action.directResponse !== undefined || action.redirect !== undefined) action.backends = [];
-  else if (backends.nothingToForward) action.directResponse = { status: 500 };
+  const { action, backends: used } = combineRuleAction(filters, backends, 500, refs.length > 0);
   if (timeouts.ok && timeouts.value !== undefined) action.timeouts = timeouts.value;
   if (retry.ok && retry.value !== undefined) action.retry = retry.value;
   return {
@@ -55,7 +53,7 @@ function compileRule(rule: HTTPRouteRule, ruleIndex: number, info: RouteInfo, in
       invalid,
       matches,
       action,
-      backends: [...backends.backends, ...filters.mirrorBackends],
+      backends: used,
     },
     refProblems: [...filters.refProblems, ...backends.refProblems],
   };

@@ -7,9 +7,10 @@ import type { IRBackend, IRWeightedBackend } from '../ir/types.ts';
 import type { BackendRef, HTTPRouteFilter } from '../model/gatewayapi.ts';
 import { resolveBackendRef } from './backendref.ts';
 import { backendRefWeight } from './defaults.ts';
+import type { FilterOutcome } from './filters.ts';
 import { compileBackendRefFilters } from './filters.ts';
 import type { ResourceIndex } from './resource-index.ts';
-import type { RouteInfo, RouteProblem } from './route-model.ts';
+import type { RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
 
 export interface RuleBackends {
   weighted: IRWeightedBackend[];
@@ -54,4 +55,27 @@ export function compileRuleBackends(
     result.weighted = [];
   }
   return result;
+}
+
+/**
+ * A rule's action from its filters and backends. A filter Portico cannot
+ * apply answers every request with 500 and sends nothing anywhere, mirrors
+ * included (fail closed). A redirect answers by itself. A rule whose
+ * backendRefs cannot take requests answers `errorStatus`; a rule without
+ * backendRefs answers `noRefsStatus` when given (else the IR's empty
+ * backends answer 500).
+ */
+export function combineRuleAction(
+  filters: FilterOutcome,
+  backends: RuleBackends,
+  errorStatus: number,
+  hasRefs: boolean,
+  noRefsStatus?: number,
+): { action: RuleAction; backends: IRBackend[] } {
+  if (filters.action.directResponse !== undefined) return { action: { ...filters.action, mirrors: [], backends: [] }, backends: [] };
+  const action: RuleAction = { ...filters.action, backends: backends.weighted };
+  if (action.redirect !== undefined) return { action: { ...action, backends: [] }, backends: filters.mirrorBackends };
+  if (backends.nothingToForward) action.directResponse = { status: errorStatus };
+  else if (!hasRefs && noRefsStatus !== undefined) action.directResponse = { status: noRefsStatus };
+  return { action, backends: [...backends.backends, ...filters.mirrorBackends] };
 }
