@@ -246,6 +246,15 @@ export class ServerRequest {
     this.#host.socket.write(`${head}\r\n`);
   }
 
+  /** Holds writes to the client until uncorkOutput, to send them in one go. */
+  corkOutput(): void {
+    this.#host.socket.cork();
+  }
+
+  uncorkOutput(): void {
+    this.#host.socket.uncork();
+  }
+
   /** Writes body bytes; false means the client is slow (wait for onDrain). */
   write(chunk: Buffer): boolean {
     if (this.#noBody || this.#finished || this.#aborted || chunk.length === 0) return true;

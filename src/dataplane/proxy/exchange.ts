@@ -265,6 +265,14 @@ export class Exchange implements BodySink, ResponseHandler {
     this.#request.resumeBody();
   }
 
+  onReadStart(): void {
+    this.#request.corkOutput();
+  }
+
+  onReadEnd(): void {
+    this.#request.uncorkOutput();
+  }
+
   onUpstreamError(error: UpstreamError): void {
     if (this.#finished) return;
     this.#connection = undefined;

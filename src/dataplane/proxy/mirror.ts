@@ -125,4 +125,8 @@ export class MirrorRequest implements ResponseHandler {
   }
 
   onUpstreamDrain(): void {}
+
+  onReadStart(): void {}
+
+  onReadEnd(): void {}
 }

@@ -16,6 +16,12 @@ export interface ResponseHandler {
   onUpgrade(): void;
   /** The connection's socket drained after a write returned false. */
   onUpstreamDrain(): void;
+  /**
+   * Brackets the events of one read from the backend, so the handler can
+   * batch what it writes to the client (a head and a body in one syscall).
+   */
+  onReadStart(): void;
+  onReadEnd(): void;
 }
 
 export type UpstreamErrorCode = 'upstream_reset' | 'upstream_protocol_error';
@@ -191,7 +197,14 @@ export class UpstreamConnection implements ParserHandler {
       this.destroy();
       return;
     }
-    const result = this.#parser.execute(data);
+    const handler = this.#handler;
+    handler.onReadStart();
+    let result;
+    try {
+      result = this.#parser.execute(data);
+    } finally {
+      handler.onReadEnd();
+    }
     if (result.kind === 'error') {
       this.#fail('upstream_protocol_error', `invalid response from backend: ${result.error.code}`);
       return;
