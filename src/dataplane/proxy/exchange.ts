@@ -168,13 +168,15 @@ export class Exchange implements BodySink, ResponseHandler {
     this.#connection = connection;
     this.#sentAt = performance.now();
     connection.start(this, this.#spec.method, this.#spec.head);
-    const chunks = this.#replay ?? this.#pending;
-    for (const chunk of chunks) connection.write(chunk, this.#spec.chunked);
+    let flowing = true;
+    for (const chunk of this.#replay ?? this.#pending) flowing = connection.write(chunk, this.#spec.chunked);
     if (this.#replay === undefined) {
       this.#pending = [];
       this.#pendingBytes = 0;
-      this.#request.resumeBody();
     }
+    // The client may have been paused while there was nowhere to send its body.
+    if (flowing) this.#request.resumeBody();
+    else this.#request.pauseBody();
     if (this.#bodyEnded) connection.end(this.#spec.chunked);
   }
 
