@@ -136,6 +136,10 @@ export class UpstreamConnection implements ParserHandler {
       return;
     }
     this.#requestsServed++;
+    // A slow client may have paused reading as the response ended; an idle
+    // connection must read (to notice the backend closing it, and for the
+    // next response), or the next request on it would hang.
+    this.socket.resume();
     this.#pool.release(this);
   }
 
