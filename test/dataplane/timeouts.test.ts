@@ -10,7 +10,27 @@ describe('client deadlines', () => {
   let dp: RunningDataPlane;
 
   before(async () => {
-    be = await startBackend((req, res, body) => res.end(`got ${body.length}`));
+    be = await startBackend((req, res, body) => {
+      if (req.url === '/huge') {
+        // More than the sockets between here and the client can hold.
+        const chunk = Buffer.alloc(1024 * 1024, 'h');
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 64) {
+            sent++;
+            if (!res.write(chunk)) {
+              res.once('drain', pump);
+              return;
+            }
+          }
+          res.end();
+        };
+        res.on('close', () => (sent = 64));
+        pump();
+        return;
+      }
+      res.end(`got ${body.length}`);
+    });
     dp = await startDataPlane((port) => buildIR(port, [{ rule: rule('all', { backends: [to('b')] }) }], [backend('b', [be.port])]), {
       limits: { headerTimeoutMs: 300, idleTimeoutMs: 400, bodyIdleTimeoutMs: 300 },
     });
@@ -55,6 +75,19 @@ describe('client deadlines', () => {
     socket.write('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly-part');
     await closed(socket);
     assert.deepEqual(statusLines(socket.received()), [408]);
+  });
+
+  it('cuts off a client that stops reading its response', async () => {
+    const socket = await rawSocket(dp.port);
+    socket.pause();
+    socket.write('GET /huge HTTP/1.1\r\nHost: a\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // well past the idle timeout
+    let received = 0;
+    socket.removeAllListeners('data');
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    socket.resume();
+    await closed(socket);
+    assert.ok(received < 64 * 1024 * 1024, `cut off after ${received} bytes, not served to the end`);
   });
 
   it('does not time out a slow backend under the idle rules (the request is in progress)', async () => {

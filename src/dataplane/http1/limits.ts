@@ -7,7 +7,10 @@ export interface HttpLimits {
   maxHeaderBytes: number;
   /** Time from a request's first byte (or the connection's start) to its complete head (slowloris guard). */
   headerTimeoutMs: number;
-  /** A keep-alive connection with no request in progress is closed after this long. */
+  /**
+   * A keep-alive connection with no request in progress is closed after this
+   * long; so is one whose client has stopped reading its response.
+   */
   idleTimeoutMs: number;
   /** A request body that stops arriving for this long is cut off (408, or the connection is closed). */
   bodyIdleTimeoutMs: number;

@@ -57,6 +57,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   #idleSince = 0;
   #clientEnded = false;
   #closing = false;
+  #closingSince = 0;
   #closed = false;
   #upgraded = false;
   /** When upgraded: destroys the tunnel. */
@@ -75,7 +76,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => this.#owner.logger.debug({ err: error.message, remote: this.remoteAddress }, 'client socket error'));
     socket.on('close', () => this.#onClose());
-    socket.on('drain', () => this.#current?.onDrain?.());
+    socket.on('drain', () => this.#current?.drained());
   }
 
   // ------------------------------------------------------------ RequestHost
@@ -118,6 +119,12 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   }
 
   closeAfterResponse(): void {
+    this.#closeSoon();
+  }
+
+  /** Ends the connection once what was written is sent; a client that never reads it is cut off by the sweep. */
+  #closeSoon(): void {
+    if (!this.#closing) this.#closingSince = this.#owner.clock.now;
     this.#closing = true;
     this.socket.destroySoon();
   }
@@ -144,8 +151,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       return;
     }
     if (this.#clientEnded || this.#owner.draining) {
-      this.#closing = true;
-      this.socket.destroySoon();
+      this.#closeSoon();
       return;
     }
     this.#idleSince = this.#owner.clock.now;
@@ -236,7 +242,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       this.#onParseError(error);
       return;
     }
-    if (this.#current === undefined) this.socket.destroySoon();
+    if (this.#current === undefined) this.#closeSoon();
   }
 
   #onClose(): void {
@@ -278,6 +284,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   /** Answers a request that is refused before routing, then closes. */
   #refuse(status: number, code: string): void {
     this.#owner.handler.onRejected?.({ status, code, remoteAddress: this.remoteAddress, localPort: this.localPort });
+    if (!this.#closing) this.#closingSince = this.#owner.clock.now;
     this.#closing = true;
     if (!this.socket.writable) return;
     const body = `${status === 431 ? 'request header fields too large' : code.replaceAll('_', ' ')}\n`;
@@ -320,9 +327,13 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   // ------------------------------------------------------------ deadlines
 
   sweep(now: number): void {
-    if (this.#closed || this.#closing) return;
-    if (this.#upgraded) return;
+    if (this.#closed || this.#upgraded) return;
     const limits = this.#owner.limits;
+    if (this.#closing) {
+      // Closing waits for the last bytes to go out; a client that does not take them is cut off.
+      if (limits.idleTimeoutMs > 0 && now - this.#closingSince > limits.idleTimeoutMs) this.socket.destroy();
+      return;
+    }
     const current = this.#current;
     if (current === undefined) {
       if (this.#headBytesSeen || this.#idleSince === 0) {
@@ -333,6 +344,13 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       } else if (limits.idleTimeoutMs > 0 && now - this.#idleSince > limits.idleTimeoutMs) {
         this.#closeNow();
       }
+      return;
+    }
+    if (limits.idleTimeoutMs > 0 && current.writeBlockedSince !== 0 && now - current.writeBlockedSince > limits.idleTimeoutMs) {
+      // The client stopped reading its response (Envoy's stream idle timeout plays this part).
+      this.#owner.logger.debug({ remote: this.remoteAddress }, 'client stopped reading');
+      this.#current = undefined;
+      current.abort('client_write_timeout');
       return;
     }
     if (limits.bodyIdleTimeoutMs > 0 && current.awaitingBody && now - current.lastBodyAt > limits.bodyIdleTimeoutMs) {

@@ -78,6 +78,8 @@ export class ServerRequest {
   bodyBytesSent = 0;
   /** Called when the client socket drains after a write returned false. */
   onDrain: (() => void) | undefined;
+  /** When a write to the client last returned false without draining since (0: not blocked). */
+  writeBlockedSince = 0;
   /** Called once if the client goes away (or the request is cut off) before the response is finished. */
   onAbort: ((reason: string) => void) | undefined;
 
@@ -260,13 +262,24 @@ export class ServerRequest {
     if (this.#noBody || this.#finished || this.#aborted || chunk.length === 0) return true;
     this.bodyBytesSent += chunk.length;
     const socket = this.#host.socket;
-    if (!this.#chunked) return socket.write(chunk);
-    socket.cork();
-    socket.write(chunkSizeLine(chunk.length));
-    socket.write(chunk);
-    const ok = socket.write(CHUNK_END);
-    socket.uncork();
+    let ok: boolean;
+    if (this.#chunked) {
+      socket.cork();
+      socket.write(chunkSizeLine(chunk.length));
+      socket.write(chunk);
+      ok = socket.write(CHUNK_END);
+      socket.uncork();
+    } else {
+      ok = socket.write(chunk);
+    }
+    if (!ok && this.writeBlockedSince === 0) this.writeBlockedSince = this.#host.now;
     return ok;
+  }
+
+  /** From the connection: the client took what was written. */
+  drained(): void {
+    this.writeBlockedSince = 0;
+    this.onDrain?.();
   }
 
   /** Finishes the response (with trailers, when chunked). */
