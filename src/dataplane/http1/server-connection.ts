@@ -103,10 +103,6 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     return this.#owner.clock.now;
   }
 
-  get idle(): boolean {
-    return this.#current === undefined && !this.#upgraded && !this.#headBytesSeen;
-  }
-
   pauseReading(reason: number): void {
     if (this.#pauseReasons === 0) this.socket.pause();
     this.#pauseReasons |= reason;

@@ -222,6 +222,9 @@ export class ServerRequest {
       return;
     }
     this.#noBody = this.method === 'HEAD' || status === 204 || status === 304 || status < 200;
+    // After an upgrade request answered without 101, what follows on the
+    // connection may be the client's optimistic tunnel bytes, not HTTP.
+    if (this.upgrade) this.#keepAlive = false;
     if (this.expectContinue && !this.#continueSent && !this.#bodyDone) {
       // The client may be holding its body back for a 100 that will not
       // come; it can't be reused for another request (RFC 9110 §10.1.1).

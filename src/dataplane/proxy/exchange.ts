@@ -234,7 +234,6 @@ export class Exchange implements BodySink, ResponseHandler {
     const rule = this.#spec.rule.ir;
     const { headers, contentLength } = clientResponseHead(
       head.headers, status === 101, rule.responseHeaders, this.#spec.share.responseHeaders, this.#spec.cors);
-    if (request.upgrade && status !== 101) request.forceClose();
     this.#responding = true;
     request.writeHead(status, headers, contentLength);
   }
@@ -248,9 +247,11 @@ export class Exchange implements BodySink, ResponseHandler {
     if (this.#finished || !this.#responding) return;
     const connection = this.#connection;
     this.#connection = undefined;
+    // Pool the connection first: a pipelined request that starts as this
+    // response ends can then reuse it.
+    connection?.finish();
     this.#request.end(trailers);
     this.#complete(this.#request.status, undefined);
-    connection?.finish();
   }
 
   onUpgrade(): void {
