@@ -44,7 +44,7 @@ export const DEFAULT_LIMITS: Readonly<HttpLimits> = Object.freeze({
   bodyIdleTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
   upstreamIdleTimeoutMs: 30_000,
-  maxIdlePerEndpoint: 128,
+  maxIdlePerEndpoint: 1024,
   retryBufferBytes: 64 * 1024,
   mirrorBodyBytes: 1024 * 1024,
   pendingBodyBytes: 64 * 1024,
