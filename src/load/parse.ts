@@ -1,17 +1,23 @@
 // YAML text → validated objects with file/line diagnostics. A file holds any
 // number of documents (---); empty documents are skipped and `kind: List`
-// documents are expanded into their items, as kubectl does.
-import type { Document } from 'yaml';
-import { LineCounter, parseAllDocuments } from 'yaml';
+// documents are expanded into their items, as kubectl does. How the YAML is
+// read (fast reader or yaml package, see yaml/read.ts) does not show here.
 import type { SourceLocation } from '../model/meta.ts';
 import type { AnyObject } from '../model/resources.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { formatFieldPath } from './diagnostics.ts';
-import { lineOf } from './locate.ts';
+import type { DocumentOutcome, ReadDocumentRecord } from './reuse.ts';
+import { DocumentReuse, moveLines } from './reuse.ts';
 import type { Path } from './schema/dsl.ts';
 import { isPlainObject } from './schema/dsl.ts';
 import type { ObjectIdentity } from './validate.ts';
 import { validateObject } from './validate.ts';
+import type { DocumentSlice } from './yaml/documents.ts';
+import { countNewlines, splitDocuments } from './yaml/documents.ts';
+import { hasOnlyUsualCharacters } from './yaml/fast-reader.ts';
+import type { ReadDocument } from './yaml/read.ts';
+import { readSlice } from './yaml/read-slice.ts';
+import { readWithYamlPackage } from './yaml/read.ts';
 
 export interface LoadedObject {
   object: AnyObject;
@@ -33,70 +39,100 @@ export interface ParseResult {
   syntaxError: boolean;
   /** Objects rejected by validation whose kind and name could be read (the file provider keeps their last valid version). */
   rejected: RejectedObject[];
+  /** For the next parse of the same file: the outcome of each document, by its text (files of several documents only). */
+  reuse?: DocumentReuse;
 }
 
-// YAML 1.2 (the yaml package's default) with merge keys (<<), which the YAML
-// 1.1 parser behind kubectl supports. One difference remains: YAML 1.1 reads
-// unquoted yes/no/on/off as booleans, 1.2 as strings, so `value: on` is the
-// string "on" here where kubectl would send true. Aliases are capped against
-// "billion laughs".
-const PARSE_OPTIONS = { merge: true, prettyErrors: true, uniqueKeys: true } as const;
-const MAX_ALIASES = 100;
-
-export function parseManifests(text: string, file: string): ParseResult {
+/**
+ * Parses and validates a file. With `previous` (the last result for the same
+ * file), documents whose text is unchanged are not read or validated again:
+ * their objects, the same instances, come back with their lines moved.
+ */
+export function parseManifests(text: string, file: string, previous?: ParseResult): ParseResult {
   const result: ParseResult = { objects: [], diagnostics: [], syntaxError: false, rejected: [] };
-  const lines = new LineCounter();
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  for (const doc of parseAllDocuments(source, { ...PARSE_OPTIONS, lineCounter: lines })) {
-    for (const warning of doc.warnings) {
-      result.diagnostics.push({ severity: 'warning', file, line: warning.linePos?.[0].line, message: `YAML: ${firstLine(warning.message)}` });
-    }
-    if (doc.errors.length > 0) {
-      result.syntaxError = true;
-      for (const error of doc.errors) {
-        result.diagnostics.push({ severity: 'error', file, line: error.linePos?.[0].line, message: `YAML syntax error: ${firstLine(error.message)}` });
-      }
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch (error) {
-      result.syntaxError = true;
-      result.diagnostics.push({ severity: 'error', file, line: lineOf(doc, [], lines), message: `YAML: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
-    }
-    if (value === null || value === undefined) continue; // an empty document
-    readDocument(value, [], { doc, lines, file, result });
+  const slices = splitDocuments(source);
+  if (slices === undefined) {
+    for (const doc of readWithYamlPackage(source)) add(result, readDocumentOutcome(doc, file));
+    return result;
   }
+  // A file of one document is re-read whole or not at all (the provider compares file hashes).
+  if (slices.length === 1) {
+    for (const doc of readSlice(source, slices[0] as DocumentSlice, 0, false).documents) add(result, readDocumentOutcome(doc, file));
+    return result;
+  }
+  const texts = slices.map((slice) => source.slice(slice.outerStart, slice.outerEnd));
+  const reusable = previous?.reuse?.file === file ? previous.reuse : undefined;
+  const kept = reusable?.match(texts) ?? [];
+  // Checked once for a whole file; documents one by one when most are reused.
+  const usualText = reusable === undefined && hasOnlyUsualCharacters(source);
+  const records: ReadDocumentRecord[] = [];
+  let line = 0;
+  for (const [i, slice] of slices.entries()) {
+    const text = texts[i] as string;
+    const newlines = kept[i]?.newlines ?? countNewlines(source, slice.outerStart, slices[i + 1]?.outerStart ?? source.length);
+    const record = kept[i];
+    if (record !== undefined) {
+      const outcome = moveLines(record.outcome, line - record.line);
+      records.push({ text, line, newlines, outcome });
+      add(result, outcome);
+    } else {
+      const read = readSlice(source, slice, line, usualText);
+      const outcomes = read.documents.map((doc) => readDocumentOutcome(doc, file));
+      for (const outcome of outcomes) add(result, outcome);
+      // What a slice read alone gives depends on its text alone, except when it took in the rest.
+      if (read.toEnd) break;
+      records.push({ text, line, newlines, outcome: outcomes[0] ?? EMPTY_OUTCOME });
+    }
+    line += newlines;
+  }
+  result.reuse = new DocumentReuse(file, records);
   return result;
 }
 
-interface DocumentContext {
-  doc: Document;
-  lines: LineCounter;
-  file: string;
-  result: ParseResult;
+const EMPTY_OUTCOME: DocumentOutcome = { objects: [], rejected: [], diagnostics: [], syntaxError: false };
+
+function add(result: DocumentOutcome, outcome: DocumentOutcome): void {
+  result.objects.push(...outcome.objects);
+  result.rejected.push(...outcome.rejected);
+  result.diagnostics.push(...outcome.diagnostics);
+  if (outcome.syntaxError) result.syntaxError = true;
 }
 
-function readDocument(value: unknown, base: Path, ctx: DocumentContext): void {
+function readDocumentOutcome(doc: ReadDocument, file: string): DocumentOutcome {
+  const outcome: DocumentOutcome = { objects: [], rejected: [], diagnostics: [], syntaxError: false };
+  for (const problem of doc.problems) {
+    if (problem.severity === 'error') outcome.syntaxError = true;
+    outcome.diagnostics.push({ severity: problem.severity, file, line: problem.line, message: problem.message });
+  }
+  if (doc.value !== null && doc.value !== undefined) readObjects(doc.value, [], { doc, file, outcome });
+  return outcome;
+}
+
+interface DocumentContext {
+  doc: ReadDocument;
+  file: string;
+  outcome: DocumentOutcome;
+}
+
+function readObjects(value: unknown, base: Path, ctx: DocumentContext): void {
   if (isPlainObject(value) && value.kind === 'List' && value.apiVersion === 'v1') {
     const items = value.items ?? [];
     if (!Array.isArray(items)) {
-      ctx.result.diagnostics.push(diagnostic(ctx, 'error', [...base, 'items'], 'the items of a List must be a list of objects'));
+      ctx.outcome.diagnostics.push(diagnostic(ctx, 'error', [...base, 'items'], 'the items of a List must be a list of objects'));
       return;
     }
-    items.forEach((item, i) => readDocument(item, [...base, 'items', i], ctx));
+    items.forEach((item, i) => readObjects(item, [...base, 'items', i], ctx));
     return;
   }
   const validation = validateObject(value);
   const identity = validation.identity;
   for (const issue of validation.issues) {
-    ctx.result.diagnostics.push(diagnostic(ctx, issue.severity, [...base], issue.message, issue.path, identity));
+    ctx.outcome.diagnostics.push(diagnostic(ctx, issue.severity, [...base], issue.message, issue.path, identity));
   }
-  const source = { file: ctx.file, line: lineOf(ctx.doc, base, ctx.lines) };
-  if (validation.object !== undefined) ctx.result.objects.push({ object: validation.object, source });
-  else if (!validation.ignored && identity?.name !== undefined) ctx.result.rejected.push({ ...identity, name: identity.name, source });
+  const source = { file: ctx.file, line: ctx.doc.lineOf(base) };
+  if (validation.object !== undefined) ctx.outcome.objects.push({ object: validation.object, source });
+  else if (!validation.ignored && identity?.name !== undefined) ctx.outcome.rejected.push({ ...identity, name: identity.name, source });
 }
 
 function diagnostic(
@@ -110,16 +146,11 @@ function diagnostic(
   return {
     severity,
     file: ctx.file,
-    line: lineOf(ctx.doc, [...base, ...field], ctx.lines),
+    line: ctx.doc.lineOf([...base, ...field]),
     ...(identity === undefined ? {} : { kind: identity.kind }),
     ...(identity?.namespace === undefined ? {} : { namespace: identity.namespace }),
     ...(identity?.name === undefined ? {} : { name: identity.name }),
     ...(field.length === 0 ? {} : { field: formatFieldPath(field) }),
     message,
   };
-}
-
-/** The yaml package's messages end with "at line L, column C:" and a code frame; the line is reported separately. */
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column (\d+):?$/, ' (column $1)').replace(/:$/, '');
 }
