@@ -143,6 +143,9 @@ export class DataPlane {
 
     const result = { added: added.map((listener) => listener.port), removed, kept };
     logger.info(result, 'configuration applied');
+    for (const { backend, protocol } of compiled.unsupported) {
+      logger.warn({ backend, protocol }, 'backend protocol not supported yet by the HTTP/1.1 engine: its requests are answered 503');
+    }
     return result;
   }
 }

@@ -147,3 +147,24 @@ describe('reloads', () => {
     assert.ok(ok > 40, `requests kept flowing (${ok})`);
   });
 });
+
+describe('reusePort', () => {
+  it('lets several data planes (one per worker) serve the same port', async () => {
+    const be = await startBackend((_req, res) => res.end('shared'));
+    const port = await freePort();
+    const ir = buildIR(port, [{ rule: rule('r', { backends: [to('b')] }) }], [backend('b', [be.port])]);
+    const first = new DataPlane({ bindAddress: '127.0.0.1', logger: silentLogger(), reusePort: true });
+    const second = new DataPlane({ bindAddress: '127.0.0.1', logger: silentLogger(), reusePort: true });
+    try {
+      await first.apply(ir);
+      await second.apply(ir);
+      assert.equal((await get(port, '/')).body, 'shared');
+      await first.close({ drainTimeoutMs: 200 });
+      assert.equal((await get(port, '/')).body, 'shared', 'the other worker still serves');
+    } finally {
+      await first.close();
+      await second.close({ drainTimeoutMs: 200 });
+      await be.close();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { compileWeights } from '../filters/weights.ts';
 import type { WeightedPicker } from '../filters/weights.ts';
 import { compileRouter } from '../router/compile.ts';
 import type { CompiledRouter } from '../router/compile.ts';
-import { Backend } from '../upstream/backend.ts';
+import { Backend, supportedProtocol } from '../upstream/backend.ts';
 import type { DnsCache } from '../upstream/dns.ts';
 import type { PoolRegistry } from '../upstream/registry.ts';
 
@@ -45,6 +45,8 @@ export interface CompiledConfig {
   endpointKeys: Set<string>;
   /** ExternalName hostnames in use (the DNS cache forgets others). */
   hostnames: Set<string>;
+  /** Backends whose protocol this engine cannot speak (their requests answer 503). */
+  unsupported: Array<{ backend: string; protocol: string }>;
 }
 
 export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): CompiledConfig {
@@ -60,6 +62,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): Co
 
   const endpointKeys = new Set<string>();
   const hostnames = new Set<string>();
+  const unsupported: CompiledConfig['unsupported'] = [];
   const backendsByGateway = new Map<IRGateway, Map<string, Backend>>();
   const backendOf = (gateway: IRGateway, name: string | undefined): Backend | undefined => {
     if (name === undefined) return undefined;
@@ -73,6 +76,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): Co
       backends.set(name, backend);
       for (const pool of backend.pools) endpointKeys.add(pool.key);
       if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);
+      if (!supportedProtocol(irBackend.protocol)) unsupported.push({ backend: name, protocol: irBackend.protocol });
     }
     return backend;
   };
@@ -86,7 +90,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): Co
     }
     ports.set(portNumber, { port: portNumber, ir: merged, router: compileRouter(merged), rules });
   }
-  return { ports, endpointKeys, hostnames };
+  return { ports, endpointKeys, hostnames, unsupported };
 }
 
 function compileRule(rule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
