@@ -170,6 +170,39 @@ describe('HTTP/1.1 protocol handling', () => {
     }
   });
 
+  it('passes on a backend\'s early answer to an upload, dropping the rest of a small body, closing for a big one', async () => {
+    // Answers 413 as soon as the head arrives, without reading the body.
+    const early = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big!'));
+    });
+    early.listen(0, '127.0.0.1');
+    await once(early, 'listening');
+    const dpEarly = await startDataPlane((port) => buildIR(port, [{ rule: rule('up', { backends: [to('e')] }) }], [backend('e', [(early.address() as AddressInfo).port])]), {
+      limits: { discardBodyBytes: 64 * 1024 },
+    });
+    try {
+      const small = await rawSocket(dpEarly.port);
+      small.write('POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n');
+      await small.waitFor('too big!');
+      small.write('x'.repeat(20_000));
+      small.write('POST /again HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nz');
+      await small.waitFor(/too big![\s\S]*too big!/);
+      assert.deepEqual(statusLines(small.received()), [413, 413], 'the connection carried on after the dropped body');
+      small.destroy();
+
+      const big = await rawSocket(dpEarly.port);
+      big.write('POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 10000000\r\n\r\n');
+      await big.waitFor('too big!');
+      big.write(Buffer.alloc(1024 * 1024, 'x'));
+      await closed(big);
+      assert.deepEqual(statusLines(big.received()), [413]);
+    } finally {
+      await dpEarly.close();
+      early.close();
+    }
+  });
+
   it('reads and drops the body of a request it answers itself, keeping the connection', async () => {
     const dp404 = await startDataPlane((port) => buildIR(port, [{ path: { type: 'Exact', value: '/only' }, rule: rule('only', { backends: [to('b')] }) }], [backend('b', [be.port])]));
     try {
