@@ -12,7 +12,11 @@ export function objectKey(object: AnyObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
-export function buildResourceSet(objects: readonly LoadedObject[]): { resources: ResourceSet; diagnostics: Diagnostic[] } {
+/**
+ * The ResourceSet of `objects`, the duplicates reported, and `winners`: the
+ * object used for each key, in order.
+ */
+export function buildResourceSet(objects: readonly LoadedObject[]): { resources: ResourceSet; diagnostics: Diagnostic[]; winners: Map<string, LoadedObject> } {
   const resources = emptyResourceSet();
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, LoadedObject>();
@@ -35,5 +39,5 @@ export function buildResourceSet(objects: readonly LoadedObject[]): { resources:
     seen.set(key, loaded);
     (resources[KIND_TO_FIELD[object.kind]] as AnyObject[]).push(object);
   }
-  return { resources, diagnostics };
+  return { resources, diagnostics, winners: seen };
 }

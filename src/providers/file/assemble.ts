@@ -3,14 +3,17 @@
 //   objects it contributed last time;
 // - an object that fails validation keeps its last valid version, as the API
 //   server would refuse the update; an object never valid is absent;
-// and every current problem is reported. The result is a ResourceSet plus a
-// fingerprint, so the provider publishes only when something changed.
+// and every current problem is reported. The result is a ResourceSet plus
+// what it holds in a comparable form, so the provider publishes only when
+// something changed. An assembly does no work per object beyond a few map
+// operations: unchanged objects are the same instances (see parseManifests'
+// reuse), and only objects that replace others are compared by content.
 import { createHash } from 'node:crypto';
 import { canonicalJSON } from '../../lib/canonical-json.ts';
 import type { Diagnostic, LoadedObject, ParseResult } from '../../load/index.ts';
 import { buildResourceSet, compareDiagnostics, objectKey } from '../../load/index.ts';
-import type { ResourceSet } from '../../model/resources.ts';
-import { ObjectHistory } from './history.ts';
+import type { AnyObject, ResourceSet } from '../../model/resources.ts';
+import { kubernetesTime, ObjectHistory } from './history.ts';
 
 /** One manifest file as last read. */
 export interface FileRecord {
@@ -21,8 +24,8 @@ export interface FileRecord {
 export interface Assembled {
   resources: ResourceSet;
   diagnostics: Diagnostic[];
-  /** Equal fingerprints: the same objects (content and metadata) and the same diagnostics. */
-  fingerprint: string;
+  /** The objects in use, in order, and the diagnostics as text: see ConfigState.unchanged(). */
+  content: { objects: AnyObject[]; diagnostics: string };
 }
 
 export class ConfigState {
@@ -36,10 +39,8 @@ export class ConfigState {
   /** Combines the files (in path order) into a ResourceSet; `now` stamps objects seen for the first time. */
   assemble(files: readonly FileRecord[], now: Date): Assembled {
     const diagnostics: Diagnostic[] = [];
-    const validKeys = new Set<string>();
-    for (const file of files) {
-      if (!this.#keepsPrevious(file)) for (const loaded of file.parse.objects) validKeys.add(objectKey(loaded.object));
-    }
+    // The keys valid somewhere, needed only to decide whether a rejected object's last version stands in.
+    const validKeys = files.some((file) => file.parse.rejected.length > 0 && !this.#keepsPrevious(file)) ? this.#validKeys(files) : new Set<string>();
 
     const contributed = new Map<string, LoadedObject[]>();
     const all: LoadedObject[] = [];
@@ -49,23 +50,51 @@ export class ConfigState {
         ? this.#keepPrevious(file, diagnostics)
         : this.#withLastValid(file, validKeys, diagnostics);
       contributed.set(file.rel, objects);
-      all.push(...objects);
+      for (const loaded of objects) all.push(loaded);
     }
 
     const built = buildResourceSet(all);
     diagnostics.push(...built.diagnostics);
-    const winners = new Map<string, LoadedObject>();
-    for (const loaded of all) {
-      const key = objectKey(loaded.object);
-      if (!winners.has(key)) winners.set(key, loaded);
-    }
-    for (const loaded of winners.values()) this.#history.stamp(loaded.object, now);
-    this.#history.retain(new Set(winners.keys()));
-    this.#lastValid = winners;
+    const stampedAt = kubernetesTime(now);
+    for (const [key, loaded] of built.winners) this.#history.stamp(loaded.object, stampedAt, key);
+    this.#history.retain(built.winners);
+    this.#lastValid = built.winners;
     this.#contributed = contributed;
 
     diagnostics.sort(compareDiagnostics);
-    return { resources: built.resources, diagnostics, fingerprint: this.#fingerprint([...winners.values()], diagnostics) };
+    const objects = Array.from(built.winners.values(), (loaded) => loaded.object);
+    return { resources: built.resources, diagnostics, content: { objects, diagnostics: JSON.stringify(diagnostics) } };
+  }
+
+  /**
+   * True when `after` holds what `before` held: the same objects (content and
+   * metadata) in the same order, and the same diagnostics. Objects that are
+   * the same instances are equal without a look; others are compared by a
+   * hash of their content, worked out once per object.
+   */
+  unchanged(before: Assembled | undefined, after: Assembled): boolean {
+    if (before === undefined) return false;
+    const a = before.content;
+    const b = after.content;
+    if (a.objects.length !== b.objects.length || a.diagnostics !== b.diagnostics) return false;
+    return a.objects.every((object, i) => object === b.objects[i] || this.#hash(object) === this.#hash(b.objects[i] as AnyObject));
+  }
+
+  #hash(object: AnyObject): string {
+    let hash = this.#hashes.get(object);
+    if (hash === undefined) {
+      hash = createHash('sha1').update(canonicalJSON(object)).digest('base64');
+      this.#hashes.set(object, hash);
+    }
+    return hash;
+  }
+
+  #validKeys(files: readonly FileRecord[]): Set<string> {
+    const keys = new Set<string>();
+    for (const file of files) {
+      if (!this.#keepsPrevious(file)) for (const loaded of file.parse.objects) keys.add(objectKey(loaded.object));
+    }
+    return keys;
   }
 
   #keepsPrevious(file: FileRecord): boolean {
@@ -84,6 +113,7 @@ export class ConfigState {
 
   /** The file's valid objects, plus the last valid version of each object it now gets wrong. */
   #withLastValid(file: FileRecord, validKeys: Set<string>, diagnostics: Diagnostic[]): LoadedObject[] {
+    if (file.parse.rejected.length === 0) return file.parse.objects;
     const objects = [...file.parse.objects];
     for (const rejected of file.parse.rejected) {
       const key = `${rejected.kind}/${rejected.namespace ?? ''}/${rejected.name}`;
@@ -103,19 +133,5 @@ export class ConfigState {
     }
     // Keep document order: a kept version takes the place of the object it stands for.
     return objects.sort((a, b) => a.source.line - b.source.line);
-  }
-
-  #fingerprint(objects: LoadedObject[], diagnostics: Diagnostic[]): string {
-    const hash = createHash('sha256');
-    for (const { object } of objects) {
-      let objectHash = this.#hashes.get(object);
-      if (objectHash === undefined) {
-        objectHash = createHash('sha1').update(canonicalJSON(object)).digest('base64');
-        this.#hashes.set(object, objectHash);
-      }
-      hash.update(objectHash);
-    }
-    hash.update(JSON.stringify(diagnostics));
-    return hash.digest('base64');
   }
 }

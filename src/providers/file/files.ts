@@ -4,7 +4,7 @@
 // node_modules are skipped. Symbolic links are followed (a mounted ConfigMap
 // is a folder of links), with each real directory visited once.
 import { createHash } from 'node:crypto';
-import type { Dirent, Stats } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -18,6 +18,20 @@ export interface ManifestFile {
 }
 
 const MANIFEST = /\.ya?ml$/i;
+/** How many file-system calls run at once when many are needed. */
+const STAT_BATCH = 64;
+
+/** Names never read or watched: hidden entries and node_modules. */
+export function isSkipped(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
+}
+
+/** `fn` over `items` with at most `size` calls in flight; results in the order of `items`. */
+export async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return results;
+}
 
 export interface ManifestTree {
   /** In path order. */
@@ -45,15 +59,14 @@ async function walk(root: string, dir: string, tree: ManifestTree, visited: Set<
     return; // a subfolder removed or unreadable mid-walk: its files are simply absent
   }
   tree.dirs.push(dir);
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+  // Folders, links and manifests; other plain files need no stat.
+  const wanted = entries.filter((entry) => !isSkipped(entry.name) && (!entry.isFile() || MANIFEST.test(entry.name)));
+  // A folder's entries are stat'ed together (it may hold thousands of files), then walked in order.
+  const statsOf = await inBatches(wanted, STAT_BATCH, (entry) => stat(path.join(dir, entry.name)).catch(() => undefined));
+  for (const [i, entry] of wanted.entries()) {
     const abs = path.join(dir, entry.name);
-    let stats: Stats;
-    try {
-      stats = await stat(abs); // follows links
-    } catch {
-      continue; // a dangling link or a file deleted mid-walk
-    }
+    const stats = statsOf[i]; // follows links
+    if (stats === undefined) continue; // a dangling link or a file deleted mid-walk
     if (stats.isDirectory()) {
       const real = await realpath(abs).catch(() => abs);
       if (visited.has(real)) continue;

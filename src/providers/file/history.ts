@@ -5,13 +5,20 @@
 // precedence (oldest first) and status observedGeneration mean in file mode
 // what they mean in a cluster. An object that disappears is forgotten: if it
 // comes back, it is a new object, as after a delete and create.
+//
+// Nothing is hashed until an object is replaced by a new version: loading
+// 40,000 objects compares nothing, and a change compares the one object it
+// touched with its previous version.
 import { createHash } from 'node:crypto';
 import { canonicalJSON } from '../../lib/canonical-json.ts';
 import { objectKey } from '../../load/index.ts';
 import type { AnyObject } from '../../model/resources.ts';
 
 interface Entry {
-  specHash: string;
+  /** The version last stamped. */
+  object: AnyObject;
+  /** Its hash outside metadata, once worked out. */
+  specHash?: string;
   generation: number;
   creationTimestamp: string;
 }
@@ -21,28 +28,31 @@ export class ObjectHistory {
   /** Objects already stamped (kept objects are stamped once and reused unchanged). */
   readonly #stamped = new WeakSet<object>();
 
-  /** Sets metadata.generation and metadata.creationTimestamp on a newly read object. */
-  stamp(object: AnyObject, now: Date): void {
+  /** Sets metadata.generation and metadata.creationTimestamp on a newly read object; `now` as Kubernetes writes times. */
+  stamp(object: AnyObject, now: string, key = objectKey(object)): void {
     if (this.#stamped.has(object)) return;
     this.#stamped.add(object);
-    const key = objectKey(object);
-    const specHash = hashOutsideMetadata(object);
     const previous = this.#entries.get(key);
-    const entry: Entry =
-      previous === undefined
-        ? { specHash, generation: 1, creationTimestamp: object.metadata.creationTimestamp ?? kubernetesTime(now) }
-        : {
-            specHash,
-            generation: previous.specHash === specHash ? previous.generation : previous.generation + 1,
-            creationTimestamp: object.metadata.creationTimestamp ?? previous.creationTimestamp,
-          };
+    let entry: Entry;
+    if (previous === undefined) {
+      entry = { object, generation: 1, creationTimestamp: object.metadata.creationTimestamp ?? now };
+    } else {
+      previous.specHash ??= hashOutsideMetadata(previous.object);
+      const specHash = hashOutsideMetadata(object);
+      entry = {
+        object,
+        specHash,
+        generation: previous.specHash === specHash ? previous.generation : previous.generation + 1,
+        creationTimestamp: object.metadata.creationTimestamp ?? previous.creationTimestamp,
+      };
+    }
     this.#entries.set(key, entry);
     object.metadata.generation = entry.generation;
     object.metadata.creationTimestamp = entry.creationTimestamp;
   }
 
   /** Forgets every object whose key is not in `present`. */
-  retain(present: ReadonlySet<string>): void {
+  retain(present: ReadonlySet<string> | ReadonlyMap<string, unknown>): void {
     for (const key of this.#entries.keys()) if (!present.has(key)) this.#entries.delete(key);
   }
 }
@@ -55,6 +65,6 @@ function hashOutsideMetadata(object: AnyObject): string {
 }
 
 /** RFC 3339 with whole seconds, as Kubernetes writes metav1.Time. */
-function kubernetesTime(date: Date): string {
+export function kubernetesTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -2,14 +2,17 @@
 // Snapshot (the whole ResourceSet and every current problem) on start and
 // whenever an effective change lands; "last good config wins" for files that
 // break and objects that turn invalid (see assemble.ts).
-import type { Diagnostic, ParseResult } from '../../load/index.ts';
-import { parseManifests } from '../../load/index.ts';
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Diagnostic } from '../../load/index.ts';
 import type { ResourceSet } from '../../model/resources.ts';
 import type { Logger } from '../../telemetry/log.ts';
 import type { Assembled, FileRecord } from './assemble.ts';
 import { ConfigState } from './assemble.ts';
 import type { ManifestFile } from './files.ts';
-import { readManifest, scanTree, statChanged } from './files.ts';
+import { inBatches, isSkipped, scanTree, statChanged } from './files.ts';
+import type { FileEntry } from './entries.ts';
+import { entryOf, readContent } from './entries.ts';
 import { FolderWatcher } from './watch.ts';
 
 export interface Snapshot {
@@ -43,12 +46,8 @@ const DEFAULT_RESCAN_MS = 2000;
  * be indistinguishable.
  */
 const RECENT_MS = 3000;
-
-interface FileEntry {
-  stat: ManifestFile;
-  hash: string;
-  parse: ParseResult;
-}
+/** Files read at once. */
+const READ_BATCH = 32;
 
 type ScanRequest = Set<string> | 'all';
 
@@ -63,7 +62,8 @@ export class FileProvider {
   readonly #listeners: ((snapshot: Snapshot) => void)[] = [];
   #files = new Map<string, FileEntry>();
   readonly #changedSincePublish = new Set<string>();
-  #fingerprint = '';
+  /** What the last published snapshot holds (see ConfigState.unchanged). */
+  #committed: Assembled | undefined;
   #version = 0;
   #watcher: FolderWatcher | undefined;
   #pending: ScanRequest | undefined;
@@ -132,15 +132,17 @@ export class FileProvider {
       const request = this.#pending;
       this.#pending = undefined;
       try {
-        const tree = await scanTree(this.#dir);
-        if (this.#folderError !== undefined) this.#logger.info({ dir: this.#dir }, 'the config folder is readable again');
-        this.#folderError = undefined;
-        this.#watcher?.watchFolders(tree.dirs);
-        await this.#readChanges(tree.files, request);
+        if (request === 'all' || request.size === 0 || !(await this.#readNamed(request))) {
+          const tree = await scanTree(this.#dir);
+          if (this.#folderError !== undefined) this.#logger.info({ dir: this.#dir }, 'the config folder is readable again');
+          this.#folderError = undefined;
+          this.#watcher?.watchFolders(tree.dirs);
+          await this.#readChanges(tree.files, request);
+        }
         if (this.#changedSincePublish.size === 0) continue;
         const assembled = this.#assemble();
         // An edit that changes nothing effective (a touch, a comment) publishes nothing.
-        if (assembled.fingerprint === this.#fingerprint) continue;
+        if (this.#state.unchanged(this.#committed, assembled)) continue;
         published = this.#commit(assembled);
         this.#publish(published);
       } catch (error) {
@@ -153,26 +155,60 @@ export class FileProvider {
     return published;
   }
 
-  /** Reads the files that may have changed; records what did in #changedSincePublish. */
+  /** Reads the files of a full listing that may have changed; records what did in #changedSincePublish. */
   async #readChanges(listed: ManifestFile[], request: ScanRequest): Promise<void> {
+    const toRead = listed.filter((file) => {
+      const previous = this.#files.get(file.rel);
+      return previous === undefined || mustRead(previous.stat, file, request);
+    });
+    // Files are read together (many may be small), then parsed one by one in path order.
+    const contents = new Map(zip(toRead, await inBatches(toRead, READ_BATCH, readContent)));
     const next = new Map<string, FileEntry>();
     for (const file of listed) {
       const previous = this.#files.get(file.rel);
-      if (previous !== undefined && !mustRead(previous.stat, file, request)) {
-        next.set(file.rel, { ...previous, stat: file });
+      if (!contents.has(file)) {
+        if (previous !== undefined) next.set(file.rel, { ...previous, stat: file });
         continue;
       }
-      const read = await readRecord(file);
-      if (read === undefined) continue; // deleted since it was listed
-      if (previous !== undefined && previous.hash === read.hash) {
-        next.set(file.rel, { ...previous, stat: file });
-        continue;
-      }
-      next.set(file.rel, { stat: file, ...read });
-      this.#changedSincePublish.add(file.rel);
+      const content = contents.get(file);
+      if (content === undefined) continue; // deleted since it was listed
+      const { entry, changed } = entryOf(file, content, previous);
+      next.set(file.rel, entry);
+      if (changed) this.#changedSincePublish.add(file.rel);
     }
     for (const rel of this.#files.keys()) if (!next.has(rel)) this.#changedSincePublish.add(rel);
     this.#files = next;
+  }
+
+  /**
+   * Re-reads just the files a watch event named, without listing the folder,
+   * when each is a file already known that still exists (an edit, the common
+   * case). False, having changed nothing, when a full scan is needed: a new
+   * file, a folder, or a file gone (perhaps with the whole folder, which must
+   * keep the last configuration). Names the scan skips are ignored.
+   */
+  async #readNamed(paths: ReadonlySet<string>): Promise<boolean> {
+    const known: FileEntry[] = [];
+    for (const rel of paths) {
+      if (rel.split('/').some(isSkipped)) continue;
+      const entry = this.#files.get(rel);
+      if (entry === undefined) return false;
+      known.push(entry);
+    }
+    const stats = await inBatches(known, READ_BATCH, (entry) => stat(entry.stat.abs).catch(() => undefined));
+    if (stats.some((s) => s === undefined || !s.isFile())) return false;
+    const files = known.map(({ stat: { rel, abs } }, i): ManifestFile => {
+      const { mtimeMs, size, ino } = stats[i] as Stats;
+      return { rel, abs, mtimeMs, size, ino };
+    });
+    const contents = await inBatches(files, READ_BATCH, readContent);
+    if (contents.some((content) => content === undefined)) return false;
+    files.forEach((file, i) => {
+      const { entry, changed } = entryOf(file, contents[i] as NonNullable<(typeof contents)[number]>, this.#files.get(file.rel));
+      this.#files.set(file.rel, entry); // an existing key: path order is kept
+      if (changed) this.#changedSincePublish.add(file.rel);
+    });
+    return true;
   }
 
   #assemble(): Assembled {
@@ -181,7 +217,7 @@ export class FileProvider {
   }
 
   #commit(assembled: Assembled): Snapshot {
-    this.#fingerprint = assembled.fingerprint;
+    this.#committed = assembled;
     const snapshot: Snapshot = {
       version: ++this.#version,
       resources: assembled.resources,
@@ -214,27 +250,19 @@ function mustRead(before: ManifestFile, now: ManifestFile, request: ScanRequest)
   return request === 'all' || request.has(now.rel) || statChanged(before, now) || Date.now() - now.mtimeMs < RECENT_MS;
 }
 
-/** Reads and parses one file; undefined when it no longer exists. */
-async function readRecord(file: ManifestFile): Promise<{ hash: string; parse: ParseResult } | undefined> {
-  try {
-    const { text, hash } = await readManifest(file.abs);
-    return { hash, parse: parseManifests(text, file.rel) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    const message = `cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
-    return { hash: `unreadable:${code ?? message}`, parse: { objects: [], rejected: [], syntaxError: true, diagnostics: [{ severity: 'error', file: file.rel, message }] } };
-  }
+function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
+  return a.map((item, i) => [item, b[i] as B]);
 }
 
 /** Loads a folder once, without watching (`portico check`). Throws when the folder cannot be read. */
 export async function loadDirectoryOnce(dir: string): Promise<Snapshot> {
   const tree = await scanTree(dir);
+  const contents = await inBatches(tree.files, READ_BATCH, readContent);
   const records: FileRecord[] = [];
-  for (const file of tree.files) {
-    const read = await readRecord(file);
-    if (read !== undefined) records.push({ rel: file.rel, parse: read.parse });
-  }
+  tree.files.forEach((file, i) => {
+    const content = contents[i];
+    if (content !== undefined) records.push({ rel: file.rel, parse: entryOf(file, content).entry.parse });
+  });
   const assembled = new ConfigState().assemble(records, new Date());
   return { version: 1, resources: assembled.resources, diagnostics: assembled.diagnostics, changedFiles: records.map((r) => r.rel) };
 }
