@@ -80,10 +80,6 @@ export class PortListener implements ConnectionOwner {
     return this.#draining;
   }
 
-  get connectionCount(): number {
-    return this.#connections.size;
-  }
-
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {

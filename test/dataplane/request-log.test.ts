@@ -40,6 +40,7 @@ describe('request completion records', () => {
       assert.equal(proxied.bytesSent, 'echo hello'.length);
       assert.equal(proxied.port, dp.port);
       assert.equal(proxied.error, undefined);
+      assert.equal(proxied.tries, 1);
       assert.ok(proxied.durationMs >= 0 && proxied.upstreamMs !== undefined && proxied.upstreamMs <= proxied.durationMs);
 
       assert.equal(missing.status, 404);

@@ -39,7 +39,6 @@ const EMPTY = Buffer.alloc(0);
 export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   readonly socket: Socket;
   readonly remoteAddress: string;
-  readonly remotePort: number;
   readonly localPort: number;
   readonly #owner: ConnectionOwner;
   readonly #parser: Http1Parser;
@@ -67,7 +66,6 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     this.socket = socket;
     this.#owner = owner;
     this.remoteAddress = socket.remoteAddress ?? '';
-    this.remotePort = socket.remotePort ?? 0;
     this.localPort = socket.localPort ?? 0;
     this.#parser = new Http1Parser('request', this, owner.limits.maxHeaderBytes);
     this.#headStartedAt = owner.clock.now;

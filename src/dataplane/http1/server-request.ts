@@ -15,7 +15,6 @@ export interface BodySink {
 export interface RequestHost {
   readonly socket: Socket;
   readonly remoteAddress: string;
-  readonly remotePort: number;
   readonly localPort: number;
   /** Bytes of request body held unread before the client is paused. */
   readonly pendingBodyBytes: number;

@@ -40,6 +40,8 @@ export interface RequestLogInfo {
   backend: string | undefined;
   endpoint: string | undefined;
   upstreamMs: number | undefined;
+  /** Tries sent to the backend (retries included; 0 when Portico answered itself). */
+  tries: number;
   /** Stable error code (route_not_found, connect_refused, backend_timeout, ...). */
   error: string | undefined;
 }
@@ -64,7 +66,7 @@ export class ProxyHandler implements RequestHandler {
   onRejected(info: { status: number; code: string; localPort: number }): void {
     this.#deps.onRequestComplete?.({
       method: '', host: '', path: '', status: info.status, durationMs: 0, bytesReceived: 0, bytesSent: 0,
-      port: info.localPort, rule: undefined, backend: undefined, endpoint: undefined, upstreamMs: undefined, error: info.code,
+      port: info.localPort, rule: undefined, backend: undefined, endpoint: undefined, upstreamMs: undefined, tries: 0, error: info.code,
     });
   }
 
@@ -222,6 +224,7 @@ class LogContext {
       backend: this.backend,
       endpoint: outcome.endpoint,
       upstreamMs: outcome.upstreamMs,
+      tries: outcome.tries,
       error: outcome.error,
     });
   }

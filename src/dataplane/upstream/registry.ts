@@ -52,10 +52,6 @@ export class PoolRegistry implements Sweepable {
     }
   }
 
-  get size(): number {
-    return this.#pools.size;
-  }
-
   destroy(): void {
     for (const pool of this.#pools.values()) {
       pool.destroy();
