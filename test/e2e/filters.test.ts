@@ -141,6 +141,33 @@ describe('HTTPRoute filters', () => {
     });
   });
 
+  test('RequestMirror with a percentage mirrors about that share of requests', async () => {
+    await harness.setRoutes(
+      httpRoute('mirror-percent', {
+        rules: [
+          {
+            filters: [
+              { type: 'RequestMirror', requestMirror: { backendRef: ref('mirror-a'), percent: 30 } },
+              { type: 'RequestMirror', requestMirror: { backendRef: ref('mirror-b'), fraction: { numerator: 1, denominator: 4 } } },
+            ],
+            backendRefs: [ref('web')],
+          },
+        ],
+      }),
+    );
+    const a = harness.backends['mirror-a']!.requests;
+    const b = harness.backends['mirror-b']!.requests;
+    const total = 500;
+    for (let i = 0; i < total; i++) await harness.echo({ path: '/' });
+    // Binomial σ at n=500: ~2.0% (30%) and ~1.9% (25%); ±7 points is >3σ.
+    await eventually(() => {
+      const shareA = ((harness.backends['mirror-a']!.requests - a) / total) * 100;
+      const shareB = ((harness.backends['mirror-b']!.requests - b) / total) * 100;
+      assert.ok(Math.abs(shareA - 30) <= 7, `mirror-a got ${shareA.toFixed(1)}%, want 30% ± 7`);
+      assert.ok(Math.abs(shareB - 25) <= 7, `mirror-b got ${shareB.toFixed(1)}%, want 25% ± 7`);
+    });
+  });
+
   test('RequestMirror to a backend that never answers does not delay or fail the client', async () => {
     // A black hole: accepts connections and never answers.
     const held: Socket[] = [];
