@@ -36,6 +36,20 @@ export function hasOnlyUsualCharacters(text: string): boolean {
 const MAX_IMPLICIT_KEY = 1024;
 
 /**
+ * Plain keys met before, by a hash of their text: a key found here is used
+ * as it is, neither sliced from the text nor interned again as a property
+ * name (most keys are the schema's few dozen field names). Bounded, since
+ * label and data keys are unbounded.
+ */
+const KNOWN_KEYS = new Map<number, string>();
+const MAX_KNOWN_KEYS = 4096;
+
+/** A copy of `text` that does not keep the string it was sliced from alive. */
+function copyOf(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
  * Reads the document in text[start, end) (no document markers inside).
  * Returns undefined when the document needs the yaml package. The caller has
  * checked hasOnlyUsualCharacters() on the document (or the whole text).
@@ -59,6 +73,8 @@ class BlockReader extends InlineReader {
   /** Index of the current line's newline (or the end of the document). */
   #eol = 0;
   #done = false;
+  /** Set by #findKeyColon. */
+  #keyHash = 0;
 
   constructor(text: string, start: number, end: number) {
     super(text);
@@ -211,13 +227,22 @@ class BlockReader extends InlineReader {
     return this.text.charCodeAt(at) === COLON && (at + 1 === this.contentEnd || this.text.charCodeAt(at + 1) === SPACE);
   }
 
-  /** The colon that ends a plain key starting at `at`, or -1 when a comment or the end of the line comes first. */
+  /**
+   * The colon that ends a plain key starting at `at`, or -1 when a comment or
+   * the end of the line comes first. Leaves a hash of the characters before
+   * the colon in #keyHash.
+   */
   #findKeyColon(at: number): number {
     const text = this.text;
+    let hash = 0;
     for (let c = at; c < this.contentEnd; c++) {
       const code = text.charCodeAt(c);
-      if (code === COLON && this.#isMappingColon(c)) return c;
+      if (code === COLON && this.#isMappingColon(c)) {
+        this.#keyHash = hash;
+        return c;
+      }
       if (code === HASH && text.charCodeAt(c - 1) === SPACE) return -1;
+      hash = (Math.imul(hash, 31) + code) | 0;
     }
     return -1;
   }
@@ -226,24 +251,25 @@ class BlockReader extends InlineReader {
   #key(at: number): string {
     const text = this.text;
     const code = text.charCodeAt(at);
-    let key: string;
     if (code === DQUOTE || code === SQUOTE) {
-      key = this.quoted(at);
+      const key = this.quoted(at);
       let c = this.cursor;
       while (c < this.contentEnd && text.charCodeAt(c) === SPACE) c++;
-      if (!this.#isMappingColon(c)) fail();
+      if (!this.#isMappingColon(c) || c + 1 - at > MAX_IMPLICIT_KEY || SPECIAL_KEYS.has(key)) fail();
       this.cursor = c + 1;
-    } else {
-      if (isIndicator(code)) fail();
-      const colon = this.#findKeyColon(at);
-      if (colon === -1) fail();
-      let last = colon;
-      while (text.charCodeAt(last - 1) === SPACE) last--;
-      key = text.slice(at, last);
-      if (!isStringKey(key)) fail(); // null, boolean and number keys
-      this.cursor = colon + 1;
+      return key;
     }
-    if (this.cursor - at > MAX_IMPLICIT_KEY || SPECIAL_KEYS.has(key)) fail();
+    if (isIndicator(code)) fail();
+    const colon = this.#findKeyColon(at);
+    if (colon === -1 || colon - at > MAX_IMPLICIT_KEY) fail();
+    this.cursor = colon + 1;
+    const known = KNOWN_KEYS.get(this.#keyHash);
+    if (known !== undefined && known.length === colon - at && text.startsWith(known, at)) return known;
+    let last = colon;
+    while (text.charCodeAt(last - 1) === SPACE) last--;
+    const key = text.slice(at, last);
+    if (!isStringKey(key) || SPECIAL_KEYS.has(key)) fail(); // null, boolean and number keys; merge keys
+    if (last === colon && KNOWN_KEYS.size < MAX_KNOWN_KEYS) KNOWN_KEYS.set(this.#keyHash, copyOf(key));
     return key;
   }
 

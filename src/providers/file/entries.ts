@@ -12,12 +12,12 @@ export interface FileEntry {
   parse: ParseResult;
 }
 
-type Content = { text: string; hash: string } | { unreadable: string; hash: string };
+export type Content = { text: string; hash: string } | { unreadable: string; hash: string };
 
-/** A file's content, or undefined when it no longer exists. Never rejects. */
-export async function readContent(file: ManifestFile): Promise<Content | undefined> {
+/** A file's content, or undefined when it no longer exists. Never throws. */
+export function readContent(file: ManifestFile): Content | undefined {
   try {
-    return await readManifest(file.abs);
+    return readManifest(file.abs);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

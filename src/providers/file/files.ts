@@ -3,9 +3,15 @@
 // and lock files, .git, the ..data links of a mounted ConfigMap) and
 // node_modules are skipped. Symbolic links are followed (a mounted ConfigMap
 // is a folder of links), with each real directory visited once.
-import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+//
+// File-system calls are synchronous, in short runs between which the event
+// loop gets a turn (see Pacer): for a folder of 40,000 files, node's promise
+// API costs ~40 µs of main-thread time per readFile (open, fstat, read and
+// close each a round trip) against ~7 µs for readFileSync, and ~6 µs per
+// stat against ~2 µs.
+import { hash } from 'node:crypto';
+import type { Dirent, Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface ManifestFile {
@@ -18,19 +24,24 @@ export interface ManifestFile {
 }
 
 const MANIFEST = /\.ya?ml$/i;
-/** How many file-system calls run at once when many are needed. */
-const STAT_BATCH = 64;
 
 /** Names never read or watched: hidden entries and node_modules. */
 export function isSkipped(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
 }
 
-/** `fn` over `items` with at most `size` calls in flight; results in the order of `items`. */
-export async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
-  return results;
+/** Lets the event loop run after every `every` calls of step(). */
+export class Pacer {
+  readonly #every: number;
+  #count = 0;
+
+  constructor(every = 256) {
+    this.#every = every;
+  }
+
+  async step(): Promise<void> {
+    if (++this.#count % this.#every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 export interface ManifestTree {
@@ -44,38 +55,53 @@ export interface ManifestTree {
 export async function scanTree(dir: string): Promise<ManifestTree> {
   const root = path.resolve(dir);
   const tree: ManifestTree = { files: [], dirs: [] };
-  const visited = new Set<string>([await realpath(root)]);
-  await walk(root, root, tree, visited, true);
+  const visited = new Set<string>([realpathSync(root)]);
+  await walk(root, '', tree, visited, new Pacer(), true);
   tree.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return tree;
 }
 
-async function walk(root: string, dir: string, tree: ManifestTree, visited: Set<string>, isRoot: boolean): Promise<void> {
+/** Walks `dir`, whose path relative to the root is `relDir` ("" for the root, else ending in "/"). */
+async function walk(dir: string, relDir: string, tree: ManifestTree, visited: Set<string>, pacer: Pacer, isRoot: boolean): Promise<void> {
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     if (isRoot) throw error;
     return; // a subfolder removed or unreadable mid-walk: its files are simply absent
   }
   tree.dirs.push(dir);
-  // Folders, links and manifests; other plain files need no stat.
-  const wanted = entries.filter((entry) => !isSkipped(entry.name) && (!entry.isFile() || MANIFEST.test(entry.name)));
-  // A folder's entries are stat'ed together (it may hold thousands of files), then walked in order.
-  const statsOf = await inBatches(wanted, STAT_BATCH, (entry) => stat(path.join(dir, entry.name)).catch(() => undefined));
-  for (const [i, entry] of wanted.entries()) {
+  for (const entry of entries) {
+    // Folders, links and manifests; other plain files need no stat.
+    if (isSkipped(entry.name) || (entry.isFile() && !MANIFEST.test(entry.name))) continue;
+    await pacer.step();
     const abs = path.join(dir, entry.name);
-    const stats = statsOf[i]; // follows links
+    const stats = statOrUndefined(abs); // follows links
     if (stats === undefined) continue; // a dangling link or a file deleted mid-walk
     if (stats.isDirectory()) {
-      const real = await realpath(abs).catch(() => abs);
+      const real = realpathOrSelf(abs);
       if (visited.has(real)) continue;
       visited.add(real);
-      await walk(root, abs, tree, visited, false);
+      await walk(abs, `${relDir}${entry.name}/`, tree, visited, pacer, false);
     } else if (stats.isFile() && MANIFEST.test(entry.name)) {
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      tree.files.push({ rel, abs, mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino });
+      tree.files.push({ rel: relDir + entry.name, abs, mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino });
     }
+  }
+}
+
+export function statOrUndefined(abs: string): Stats | undefined {
+  try {
+    return statSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+function realpathOrSelf(abs: string): string {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
   }
 }
 
@@ -84,9 +110,9 @@ export interface FileContent {
   hash: string;
 }
 
-export async function readManifest(abs: string): Promise<FileContent> {
-  const bytes = await readFile(abs);
-  return { text: bytes.toString('utf8'), hash: createHash('sha256').update(bytes).digest('hex') };
+export function readManifest(abs: string): FileContent {
+  const bytes = readFileSync(abs);
+  return { text: bytes.toString('utf8'), hash: hash('sha256', bytes, 'hex') };
 }
 
 /** True when the stat says the file may have changed since `before`. */

@@ -2,16 +2,14 @@
 // Snapshot (the whole ResourceSet and every current problem) on start and
 // whenever an effective change lands; "last good config wins" for files that
 // break and objects that turn invalid (see assemble.ts).
-import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Diagnostic } from '../../load/index.ts';
 import type { ResourceSet } from '../../model/resources.ts';
 import type { Logger } from '../../telemetry/log.ts';
 import type { Assembled, FileRecord } from './assemble.ts';
 import { ConfigState } from './assemble.ts';
 import type { ManifestFile } from './files.ts';
-import { inBatches, isSkipped, scanTree, statChanged } from './files.ts';
-import type { FileEntry } from './entries.ts';
+import { isSkipped, Pacer, scanTree, statChanged, statOrUndefined } from './files.ts';
+import type { Content, FileEntry } from './entries.ts';
 import { entryOf, readContent } from './entries.ts';
 import { FolderWatcher } from './watch.ts';
 
@@ -46,8 +44,8 @@ const DEFAULT_RESCAN_MS = 2000;
  * be indistinguishable.
  */
 const RECENT_MS = 3000;
-/** Files read at once. */
-const READ_BATCH = 32;
+/** Files read and parsed between turns of the event loop. */
+const PARSE_RUN = 64;
 
 type ScanRequest = Set<string> | 'all';
 
@@ -132,7 +130,7 @@ export class FileProvider {
       const request = this.#pending;
       this.#pending = undefined;
       try {
-        if (request === 'all' || request.size === 0 || !(await this.#readNamed(request))) {
+        if (request === 'all' || request.size === 0 || !this.#readNamed(request)) {
           const tree = await scanTree(this.#dir);
           if (this.#folderError !== undefined) this.#logger.info({ dir: this.#dir }, 'the config folder is readable again');
           this.#folderError = undefined;
@@ -157,20 +155,17 @@ export class FileProvider {
 
   /** Reads the files of a full listing that may have changed; records what did in #changedSincePublish. */
   async #readChanges(listed: ManifestFile[], request: ScanRequest): Promise<void> {
-    const toRead = listed.filter((file) => {
-      const previous = this.#files.get(file.rel);
-      return previous === undefined || mustRead(previous.stat, file, request);
-    });
-    // Files are read together (many may be small), then parsed one by one in path order.
-    const contents = new Map(zip(toRead, await inBatches(toRead, READ_BATCH, readContent)));
     const next = new Map<string, FileEntry>();
+    const pacer = new Pacer(PARSE_RUN);
     for (const file of listed) {
       const previous = this.#files.get(file.rel);
-      if (!contents.has(file)) {
-        if (previous !== undefined) next.set(file.rel, { ...previous, stat: file });
+      if (previous !== undefined && !mustRead(previous.stat, file, request)) {
+        previous.stat = file;
+        next.set(file.rel, previous);
         continue;
       }
-      const content = contents.get(file);
+      await pacer.step();
+      const content = readContent(file);
       if (content === undefined) continue; // deleted since it was listed
       const { entry, changed } = entryOf(file, content, previous);
       next.set(file.rel, entry);
@@ -187,27 +182,23 @@ export class FileProvider {
    * file, a folder, or a file gone (perhaps with the whole folder, which must
    * keep the last configuration). Names the scan skips are ignored.
    */
-  async #readNamed(paths: ReadonlySet<string>): Promise<boolean> {
-    const known: FileEntry[] = [];
+  #readNamed(paths: ReadonlySet<string>): boolean {
+    const read: { file: ManifestFile; content: Content }[] = [];
     for (const rel of paths) {
       if (rel.split('/').some(isSkipped)) continue;
-      const entry = this.#files.get(rel);
-      if (entry === undefined) return false;
-      known.push(entry);
+      const known = this.#files.get(rel);
+      const stats = known === undefined ? undefined : statOrUndefined(known.stat.abs);
+      if (known === undefined || stats === undefined || !stats.isFile()) return false;
+      const file: ManifestFile = { rel, abs: known.stat.abs, mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino };
+      const content = readContent(file);
+      if (content === undefined) return false;
+      read.push({ file, content });
     }
-    const stats = await inBatches(known, READ_BATCH, (entry) => stat(entry.stat.abs).catch(() => undefined));
-    if (stats.some((s) => s === undefined || !s.isFile())) return false;
-    const files = known.map(({ stat: { rel, abs } }, i): ManifestFile => {
-      const { mtimeMs, size, ino } = stats[i] as Stats;
-      return { rel, abs, mtimeMs, size, ino };
-    });
-    const contents = await inBatches(files, READ_BATCH, readContent);
-    if (contents.some((content) => content === undefined)) return false;
-    files.forEach((file, i) => {
-      const { entry, changed } = entryOf(file, contents[i] as NonNullable<(typeof contents)[number]>, this.#files.get(file.rel));
+    for (const { file, content } of read) {
+      const { entry, changed } = entryOf(file, content, this.#files.get(file.rel));
       this.#files.set(file.rel, entry); // an existing key: path order is kept
       if (changed) this.#changedSincePublish.add(file.rel);
-    });
+    }
     return true;
   }
 
@@ -250,19 +241,16 @@ function mustRead(before: ManifestFile, now: ManifestFile, request: ScanRequest)
   return request === 'all' || request.has(now.rel) || statChanged(before, now) || Date.now() - now.mtimeMs < RECENT_MS;
 }
 
-function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
-  return a.map((item, i) => [item, b[i] as B]);
-}
-
 /** Loads a folder once, without watching (`portico check`). Throws when the folder cannot be read. */
 export async function loadDirectoryOnce(dir: string): Promise<Snapshot> {
   const tree = await scanTree(dir);
-  const contents = await inBatches(tree.files, READ_BATCH, readContent);
   const records: FileRecord[] = [];
-  tree.files.forEach((file, i) => {
-    const content = contents[i];
+  const pacer = new Pacer(PARSE_RUN);
+  for (const file of tree.files) {
+    await pacer.step();
+    const content = readContent(file);
     if (content !== undefined) records.push({ rel: file.rel, parse: entryOf(file, content).entry.parse });
-  });
+  }
   const assembled = new ConfigState().assemble(records, new Date());
   return { version: 1, resources: assembled.resources, diagnostics: assembled.diagnostics, changedFiles: records.map((r) => r.rel) };
 }
