@@ -1,6 +1,7 @@
 // Turns measured runs into the numbers people read: per proxy the median of the
 // rounds with min–max, and the ratio of each median to nginx's.
 import type { ProxyOutcome, ScenarioOutcome } from './measure.ts';
+import type { MemorySummary } from './memory.ts';
 
 export interface Spread {
   median: number;
@@ -17,9 +18,14 @@ export interface ProxySummary {
   requestsPerSecond?: Spread;
   p50Ms?: Spread;
   p99Ms?: Spread;
+  /** Only loads that measure it (fixed rate, HTTP/2). */
+  p999Ms?: Spread;
+  /** Fixed rate: requests/s offered (median). */
+  offeredRate?: number;
   errors: number;
   /** Median over nginx's median: above 1 is more requests/s, or longer latency. */
-  vsNginx?: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  vsNginx?: { requestsPerSecond: number; p50Ms: number; p99Ms: number; p999Ms?: number };
+  memory?: MemorySummary;
 }
 
 export function spread(values: number[]): Spread {
@@ -35,6 +41,8 @@ function summarizeOne(outcome: ProxyOutcome): ProxySummary {
   const stalledRounds = runs.filter((run) => run.requests === 0).length;
   // A proxy that died part-way has no comparable median.
   if (runs.length === 0 || outcome.skipped !== undefined) return { proxy: outcome.proxy, skipped: outcome.skipped ?? 'not measured', rounds: 0, stalledRounds, errors };
+  const p999 = runs.map((run) => run.p999Ms).filter((value): value is number => value !== undefined && !Number.isNaN(value));
+  const offered = runs.map((run) => run.offeredRate).filter((value): value is number => value !== undefined);
   return {
     proxy: outcome.proxy,
     rounds: runs.length,
@@ -42,7 +50,10 @@ function summarizeOne(outcome: ProxyOutcome): ProxySummary {
     requestsPerSecond: spread(runs.map((run) => run.requestsPerSecond)),
     p50Ms: spread(runs.map((run) => run.p50Ms)),
     p99Ms: spread(runs.map((run) => run.p99Ms)),
+    ...(p999.length === runs.length ? { p999Ms: spread(p999) } : {}),
+    ...(offered.length > 0 ? { offeredRate: spread(offered).median } : {}),
     errors,
+    ...(outcome.memory ? { memory: outcome.memory } : {}),
   };
 }
 
@@ -55,6 +66,7 @@ export function summarize(outcome: ScenarioOutcome): ProxySummary[] {
       requestsPerSecond: summary.requestsPerSecond.median / nginx.requestsPerSecond.median,
       p50Ms: summary.p50Ms.median / nginx.p50Ms.median,
       p99Ms: summary.p99Ms.median / nginx.p99Ms.median,
+      ...(summary.p999Ms && nginx.p999Ms ? { p999Ms: summary.p999Ms.median / nginx.p999Ms.median } : {}),
     };
   }
   return summaries;
@@ -66,28 +78,62 @@ const NOISY = 0.25;
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 const ms = (value: number): string => value.toFixed(2);
 const ratio = (value: number | undefined): string => (value === undefined ? '-' : `${value.toFixed(2)}x`);
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
 function pad(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');
 }
 
+type Columns = { header: string[]; row(summary: ProxySummary): string[] };
+
+/** Closed-loop loads: throughput first, then closed-loop latency. */
+const THROUGHPUT: Columns = {
+  header: ['proxy', 'req/s', '(min–max)', 'vs nginx', 'p50 ms', 'vs nginx', 'p99 ms', 'vs nginx', 'errors'],
+  row: (s) => [s.proxy, count(s.requestsPerSecond?.median ?? 0), `(${count(s.requestsPerSecond?.min ?? 0)}–${count(s.requestsPerSecond?.max ?? 0)})`, ratio(s.vsNginx?.requestsPerSecond), ms(s.p50Ms?.median ?? 0), ratio(s.vsNginx?.p50Ms), ms(s.p99Ms?.median ?? 0), ratio(s.vsNginx?.p99Ms), String(s.errors)],
+};
+
+/** Fixed rate: the same offered load for all, so latency is the result. */
+const LATENCY: Columns = {
+  header: ['proxy', 'offered/s', 'answered/s', 'p50 ms', 'vs nginx', 'p99 ms', '(min–max)', 'vs nginx', 'p999 ms', 'vs nginx', 'errors'],
+  row: (s) => [s.proxy, count(s.offeredRate ?? 0), count(s.requestsPerSecond?.median ?? 0), ms(s.p50Ms?.median ?? 0), ratio(s.vsNginx?.p50Ms), ms(s.p99Ms?.median ?? 0), `(${ms(s.p99Ms?.min ?? 0)}–${ms(s.p99Ms?.max ?? 0)})`, ratio(s.vsNginx?.p99Ms), ms(s.p999Ms?.median ?? Number.NaN), ratio(s.vsNginx?.p999Ms), String(s.errors)],
+};
+
+/** Soak: memory over the run. */
+const MEMORY: Columns = {
+  header: ['proxy', 'req/s', 'RSS start MB', 'end MB', 'peak MB', 'slope MB/min', 'growth MB', 'flat', 'errors'],
+  row: (s) => [s.proxy, count(s.requestsPerSecond?.median ?? 0), mb(s.memory?.startBytes ?? 0), mb(s.memory?.endBytes ?? 0), mb(s.memory?.peakBytes ?? 0), mb(s.memory?.slopeBytesPerMinute ?? 0), mb(s.memory?.growthBytes ?? 0), s.memory ? (s.memory.flat ? 'yes' : 'NO') : '-', String(s.errors)],
+};
+
+function columnsFor(outcome: ScenarioOutcome): Columns {
+  switch (outcome.scenario.load.tool) {
+    case 'fixed-rate':
+      return LATENCY;
+    case 'soak':
+      return MEMORY;
+    default:
+      return THROUGHPUT;
+  }
+}
+
 export function formatTable(outcome: ScenarioOutcome, summaries: ProxySummary[]): string {
-  const header = ['proxy', 'req/s', '(min–max)', 'vs nginx', 'p50 ms', 'vs nginx', 'p99 ms', 'vs nginx', 'errors'];
+  const columns = columnsFor(outcome);
   const rows: string[][] = [];
-  const notes: string[] = [];
+  const notes: string[] = (outcome.notes ?? []).map((note) => `  ${note}`);
   for (const summary of summaries) {
     const { requestsPerSecond: rps, p50Ms: p50, p99Ms: p99 } = summary;
     if (!rps || !p50 || !p99) {
-      rows.push([summary.proxy, 'skipped', '', '', '', '', '', '', '']);
+      rows.push([summary.proxy, 'skipped', ...columns.header.slice(2).map(() => '')]);
       // The first line says why; the output that followed was printed during the run.
       notes.push(`  ${summary.proxy} skipped: ${(summary.skipped ?? '').split('\n')[0] ?? ''}`);
       continue;
     }
     if (summary.stalledRounds > 0) notes.push(`  ${summary.proxy}: ${summary.stalledRounds} of ${summary.rounds} rounds completed no request at all (a stalled connection?)`);
-    if (rps.max - rps.min > NOISY * rps.median) notes.push(`  ${summary.proxy}: rounds differ by ${Math.round(((rps.max - rps.min) / rps.median) * 100)}% of the median — the machine was busy; rerun idle or with more --rounds`);
-    rows.push([summary.proxy, count(rps.median), `(${count(rps.min)}–${count(rps.max)})`, ratio(summary.vsNginx?.requestsPerSecond), ms(p50.median), ratio(summary.vsNginx?.p50Ms), ms(p99.median), ratio(summary.vsNginx?.p99Ms), String(summary.errors)]);
+    // At a fixed rate throughput is set by the generator; the spread that matters is latency's.
+    const varying = columns === LATENCY ? p99 : rps;
+    if (varying.max - varying.min > NOISY * varying.median) notes.push(`  ${summary.proxy}: rounds differ by ${Math.round(((varying.max - varying.min) / varying.median) * 100)}% of the median — the machine was busy; rerun idle or with more --rounds`);
+    rows.push(columns.row(summary));
   }
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const widths = columns.header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
   const title = `${outcome.scenario.title}${outcome.scenario.headline ? '  [headline]' : ''}`;
-  return [title, `  ${pad(header, widths)}`, ...rows.map((row) => `  ${pad(row, widths)}`), ...notes].join('\n');
+  return [title, `  ${pad(columns.header, widths)}`, ...rows.map((row) => `  ${pad(row, widths)}`), ...notes].join('\n');
 }

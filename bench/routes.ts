@@ -2,6 +2,7 @@
 // to the same backend, plus the request paths the load spreads over. Each
 // proxy's config generator turns this one table into its own configuration, so
 // all three do the same matching (host, then longest path prefix) per request.
+import type { TlsFiles } from './tls.ts';
 
 export const BENCH_HOST = 'bench.example';
 
@@ -26,4 +27,10 @@ export interface ProxySetup {
   listenPort: number;
   backendPort: number;
   routes: RouteTable;
+  /** nginx worker processes, HAProxy threads, Portico worker processes. */
+  workers: number;
+  /** Terminate TLS on the listener with this certificate. */
+  tls?: TlsFiles;
+  /** Offer HTTP/2 on the (TLS) listener through ALPN, besides HTTP/1.1. */
+  http2?: boolean;
 }

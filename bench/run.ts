@@ -2,7 +2,8 @@
 // side on loopback, each proxying to the same nginx backend with the same routing
 // work, pinned (proxy on core 0 with one worker; wrk and the backend on core 1).
 // Prints, per scenario, requests/s and p50/p99 latency as medians of interleaved
-// rounds with min–max, and each as a ratio to nginx.
+// rounds with min–max, and each as a ratio to nginx; then the issue's targets
+// with PASS/MISS.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -12,17 +13,21 @@ import { CORES, measureScenario } from './measure.ts';
 import type { ScenarioOutcome } from './measure.ts';
 import { PROXIES, REPOSITORY } from './proxies/index.ts';
 import type { ProxyDefinition } from './proxies/index.ts';
+import { benchTargets } from './bench-targets.ts';
 import { formatTable, summarize } from './report.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { ensureTools, stopAll, toolVersion } from './system.ts';
+import { formatTargets } from './targets.ts';
+import { makeTestCertificate } from './tls.ts';
 
-const usage = `usage: npm run bench -- [--quick] [--json FILE] [--rounds N] [--seconds N]
+const usage = `usage: npm run bench -- [--quick] [--json FILE] [--rounds N] [--seconds N] [--soak-seconds N]
                           [--scenario ID,...] [--proxy nginx,haproxy,portico]
 
-  --quick        a fast smoke run: 1 round of 1 s per proxy and scenario
-  --json FILE    also write every run and the summaries as JSON
-  --rounds N     interleaved rounds per proxy (default 3)
-  --seconds N    length of each measured run (default 5)
+  --quick          a fast smoke run: 1 round of 1 s per proxy and scenario, 5 s soak
+  --json FILE      also write every run, the summaries and the targets as JSON
+  --rounds N       interleaved rounds per proxy (default 3)
+  --seconds N      length of each measured run (default 4)
+  --soak-seconds N length of the soak (default 30)
   --scenario     only these scenarios: ${SCENARIOS.map((scenario) => scenario.id).join(', ')}
   --proxy        only these proxies (nginx is the reference for ratios)
 `;
@@ -60,6 +65,7 @@ async function main(): Promise<number> {
       json: { type: 'string' },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
+      'soak-seconds': { type: 'string' },
       scenario: { type: 'string' },
       proxy: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -71,15 +77,19 @@ async function main(): Promise<number> {
   }
   const quick = values.quick ?? false;
   const rounds = positive(values.rounds, quick ? 1 : 3, 'rounds');
-  const seconds = positive(values.seconds, quick ? 1 : 5, 'seconds');
+  const seconds = positive(values.seconds, quick ? 1 : 4, 'seconds');
+  const soakSeconds = positive(values['soak-seconds'], quick ? 5 : 30, 'soak-seconds');
   const warmupSeconds = quick ? 1 : 2;
-  const scenarioIds = list(values.scenario, SCENARIOS.map((scenario) => scenario.id), 'scenario');
+  let scenarioIds = list(values.scenario, SCENARIOS.map((scenario) => scenario.id), 'scenario');
   const proxies = list(values.proxy, PROXIES.map((proxy) => proxy.name), 'proxy') as ProxyDefinition['name'][];
 
-  if (availableParallelism() < 2) process.stderr.write('bench: fewer than 2 cores: the proxy and the load generator will share a core\n');
+  if (availableParallelism() < 2) {
+    process.stderr.write('bench: fewer than 2 cores: the proxy and the load generator will share a core, and the both-cores scenario is left out\n');
+    scenarioIds = scenarioIds.filter((id) => SCENARIOS.find((scenario) => scenario.id === id)?.cores !== 2);
+  }
   const [load] = loadavg();
   if (load !== undefined && load > 0.5) process.stderr.write(`bench: the machine is not idle (load average ${load.toFixed(2)}): expect noisy numbers\n`);
-  const tools = ensureTools(['nginx', 'haproxy', 'wrk', 'h2load', 'taskset']);
+  const tools = ensureTools(['nginx', 'haproxy', 'wrk', 'h2load', 'taskset', 'openssl']);
   const versions = {
     node: process.version,
     nginx: toolVersion(tools.nginx as string, ['-v']),
@@ -88,16 +98,19 @@ async function main(): Promise<number> {
   };
   const cpu = cpus()[0]?.model ?? 'unknown';
   process.stdout.write(`Portico bench — commit ${gitCommit()}, ${cpu} × ${availableParallelism()}\n`);
-  process.stdout.write(`proxy on core ${CORES.proxy} (one worker), wrk + nginx backend on core ${CORES.load}; ${rounds} round(s) of ${seconds} s, interleaved\n`);
+  process.stdout.write(`proxy on core ${CORES.proxy} (one worker), load generator + nginx backend on core ${CORES.load}; ${rounds} round(s) of ${seconds} s, interleaved\n`);
+  process.stdout.write('both-cores scenario: every proxy with 2 workers, nothing pinned (proxy, load generator and backend share both cores)\n');
   process.stdout.write(`${versions.nginx}; ${versions.haproxy}; ${versions.wrk}; node ${versions.node}\n\n`);
 
   const dir = await mkdtemp(join(tmpdir(), 'portico-bench-'));
   benchDir = dir;
   const outcomes: ScenarioOutcome[] = [];
   try {
-    for (const scenario of SCENARIOS.filter((entry) => scenarioIds.includes(entry.id))) {
+    const chosen = SCENARIOS.filter((entry) => scenarioIds.includes(entry.id));
+    const tls = chosen.some((scenario) => scenario.tls) ? await makeTestCertificate(tools.openssl as string, dir) : undefined;
+    for (const scenario of chosen) {
       process.stdout.write(`${scenario.id}: ${scenario.title}\n`);
-      outcomes.push(await measureScenario(scenario, { tools, dir, rounds, seconds, warmupSeconds, proxies, progress: (line) => process.stdout.write(`${line}\n`) }));
+      outcomes.push(await measureScenario(scenario, { tools, dir, rounds, seconds, warmupSeconds, soakSeconds, proxies, tls, progress: (line) => process.stdout.write(`${line}\n`) }));
     }
   } finally {
     await stopAll();
@@ -107,6 +120,8 @@ async function main(): Promise<number> {
   const summaries = outcomes.map((outcome) => ({ outcome, summaries: summarize(outcome) }));
   process.stdout.write('\nResults (medians of rounds; "vs nginx" is the ratio of medians: higher req/s and lower latency are better)\n\n');
   for (const { outcome, summaries: rows } of summaries) process.stdout.write(`${formatTable(outcome, rows)}\n\n`);
+  const targets = benchTargets(summaries);
+  process.stdout.write(`${formatTargets('Targets (Portico; ratios to nginx in this run, one core each)', targets)}\n\n`);
 
   if (values.json) {
     const report = {
@@ -114,8 +129,9 @@ async function main(): Promise<number> {
       commit: gitCommit(),
       machine: { cpu, cores: availableParallelism() },
       versions,
-      options: { quick, rounds, seconds, warmupSeconds, cores: CORES },
-      scenarios: summaries.map(({ outcome, summaries: rows }) => ({ ...outcome.scenario, results: rows, runs: Object.fromEntries(outcome.proxies.map((proxy) => [proxy.proxy, proxy.runs])) })),
+      options: { quick, rounds, seconds, soakSeconds, warmupSeconds, cores: CORES },
+      scenarios: summaries.map(({ outcome, summaries: rows }) => ({ ...outcome.scenario, notes: outcome.notes, fixedRate: outcome.fixedRate, results: rows, runs: Object.fromEntries(outcome.proxies.map((proxy) => [proxy.proxy, proxy.runs])) })),
+      targets,
     };
     await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`wrote ${values.json}\n`);

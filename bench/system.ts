@@ -8,7 +8,7 @@ import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 /** Debian packages that provide each tool `npm run bench` uses. */
-const PACKAGES: Record<string, string> = { nginx: 'nginx', haproxy: 'haproxy', wrk: 'wrk', h2load: 'nghttp2-client', taskset: 'util-linux' };
+const PACKAGES: Record<string, string> = { nginx: 'nginx', haproxy: 'haproxy', wrk: 'wrk', h2load: 'nghttp2-client', taskset: 'util-linux', openssl: 'openssl' };
 
 // nginx and haproxy live in sbin, which a non-root PATH often leaves out.
 const SEARCH = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

@@ -13,11 +13,15 @@ export interface LoadResult {
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
+  p999Ms?: number;
   maxMs: number;
   /** Connect, read, write and timeout errors. */
   socketErrors: number;
   /** Answers that were not 2xx or 3xx. */
   badStatuses: number;
+  /** Open-loop runs: the requests/s offered, and how late (p99) the generator sent them. */
+  offeredRate?: number;
+  generatorLagP99Ms?: number;
 }
 
 export interface WrkRun {
@@ -30,6 +34,12 @@ export interface WrkRun {
   seconds: number;
   /** Where the script goes (the bench's temporary directory). */
   dir: string;
+  /** wrk threads (default 1: the load generator has one core). */
+  threads?: number;
+  /** https:// (keep-alive TLS connections; wrk offers no ALPN, so HTTP/1.1). */
+  tls?: boolean;
+  /** Send `Connection: close`: a new connection per request. */
+  newConnectionPerRequest?: boolean;
 }
 
 const MARKER = 'BENCH-RESULT ';
@@ -51,9 +61,9 @@ end
 `;
   return `${spread}done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('${MARKER}{"requests":%.0f,"durationUs":%.0f,"socketErrors":%.0f,"badStatuses":%.0f,"p50Us":%.0f,"p90Us":%.0f,"p99Us":%.0f,"maxUs":%.0f}\\n',
+  io.write(string.format('${MARKER}{"requests":%.0f,"durationUs":%.0f,"socketErrors":%.0f,"badStatuses":%.0f,"p50Us":%.0f,"p90Us":%.0f,"p99Us":%.0f,"p999Us":%.0f,"maxUs":%.0f}\\n',
     summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max))
 end
 `;
 }
@@ -66,6 +76,7 @@ interface WrkSummary {
   p50Us: number;
   p90Us: number;
   p99Us: number;
+  p999Us: number;
   maxUs: number;
 }
 
@@ -81,6 +92,7 @@ export function parseWrkOutput(stdout: string): LoadResult {
     p50Ms: summary.p50Us / 1000,
     p90Ms: summary.p90Us / 1000,
     p99Ms: summary.p99Us / 1000,
+    p999Ms: summary.p999Us / 1000,
     maxMs: summary.maxUs / 1000,
     socketErrors: summary.socketErrors,
     badStatuses: summary.badStatuses,
@@ -90,9 +102,10 @@ export function parseWrkOutput(stdout: string): LoadResult {
 export async function runWrk(run: WrkRun): Promise<LoadResult> {
   const script = join(run.dir, `wrk-${run.paths.length}.lua`);
   await writeFile(script, wrkScript(run.paths));
-  const url = `http://127.0.0.1:${run.port}${run.paths[0] ?? '/'}`;
-  // One thread: the load generator has one core (shared with the backend).
-  const args = ['-t1', `-c${run.connections}`, `-d${run.seconds}s`, '--timeout', '2s', '--latency', '-H', `Host: ${run.host}`, '-s', script, url];
+  const url = `${run.tls ? 'https' : 'http'}://127.0.0.1:${run.port}${run.paths[0] ?? '/'}`;
+  // One thread by default: the load generator has one core (shared with the backend).
+  const close = run.newConnectionPerRequest ? ['-H', 'Connection: close'] : [];
+  const args = [`-t${run.threads ?? 1}`, `-c${run.connections}`, `-d${run.seconds}s`, '--timeout', '2s', '--latency', '-H', `Host: ${run.host}`, ...close, '-s', script, url];
   const result = await runPinned(run.cores, run.wrk, args);
   if (result.code !== 0) throw new Error(`wrk exited with ${result.code}: ${result.stderr}${result.stdout}`);
   return parseWrkOutput(result.stdout);

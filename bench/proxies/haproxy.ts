@@ -1,5 +1,5 @@
-// HAProxy from a generated config in the bench's temporary directory: one thread,
-// in the foreground, no logging, loopback only.
+// HAProxy from a generated config in the bench's temporary directory: one thread
+// per worker, in the foreground, no logging, loopback only.
 import { join } from 'node:path';
 import type { ProxySetup } from '../routes.ts';
 
@@ -12,8 +12,10 @@ export function haproxyFiles(setup: ProxySetup): Record<string, string> {
   const routing = catchAll
     ? '  default_backend app'
     : `  use_backend %[path,map_beg(${join(setup.dir, 'routes.map')},not_found)]`;
+  // HTTP/2 is offered through ALPN on TLS listeners, as nginx does.
+  const tls = setup.tls ? ` ssl crt ${setup.tls.pemFile} alpn ${setup.http2 ? 'h2,http/1.1' : 'http/1.1'}` : '';
   const config = `global
-  nbthread 1
+  nbthread ${setup.workers}
   maxconn 4096
   pidfile ${join(setup.dir, 'haproxy.pid')}
 
@@ -27,7 +29,7 @@ defaults
   timeout http-keep-alive 60s
 
 frontend bench
-  bind 127.0.0.1:${setup.listenPort}
+  bind 127.0.0.1:${setup.listenPort}${tls}
   acl bench_host hdr(host),field(1,:) -i ${routes.hostname}
   http-request return status 404 unless bench_host
 ${routing}

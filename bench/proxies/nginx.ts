@@ -4,12 +4,12 @@
 import { join } from 'node:path';
 import type { ProxySetup } from '../routes.ts';
 
-/** The part every nginx config shares: one worker, no access log, files in `dir`. */
-function main(dir: string, http: string): string {
+/** The part every nginx config shares: N workers, no access log, files in `dir`. */
+function main(dir: string, http: string, workers = 1): string {
   // A root master would hand workers to "nobody", who cannot use the private
   // temporary directory: keep them as the user running the bench.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
-  return `${user}worker_processes 1;
+  return `${user}worker_processes ${workers};
 daemon off;
 pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'error.log')} warn;
@@ -30,11 +30,25 @@ ${http}
 }
 
 /** The backend: every request gets `body.bin` from `dir` (a fixed body of the scenario's size). */
-export function nginxBackendConfig(dir: string, port: number): string {
+export function nginxBackendConfig(dir: string, port: number, workers = 1): string {
   return main(dir, `  server {
     listen 127.0.0.1:${port};
     location / { root ${dir}; default_type text/plain; try_files /body.bin =404; }
-  }`);
+  }`, workers);
+}
+
+/** The listen directive's parameters and the TLS settings every server block shares. */
+function listenerSettings(setup: ProxySetup): { listen: string; tls: string } {
+  if (!setup.tls) return { listen: '', tls: '' };
+  // nginx 1.22 (Debian 12) spells HTTP/2 as a listen parameter; ALPN then offers h2 and http/1.1.
+  return {
+    listen: setup.http2 ? ' ssl http2' : ' ssl',
+    tls: `  ssl_certificate ${setup.tls.certFile};
+  ssl_certificate_key ${setup.tls.keyFile};
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_session_cache shared:bench:10m;
+`,
+  };
 }
 
 /** The proxy: host + path-prefix locations, pooled keep-alive connections to the backend. */
@@ -43,7 +57,8 @@ export function nginxProxyConfig(setup: ProxySetup): string {
   const locations = setup.routes.prefixes.map((prefix) => `    location ${prefix} { ${proxy} }`).join('\n');
   // Requests outside the table get a 404, as they do from a Gateway API proxy.
   const catchAll = setup.routes.prefixes.includes('/') ? '' : '\n    location / { return 404; }';
-  return main(setup.dir, `  upstream backend {
+  const { listen, tls } = listenerSettings(setup);
+  return main(setup.dir, `${tls}  upstream backend {
     server 127.0.0.1:${setup.backendPort};
     keepalive 64;
     keepalive_requests 10000000;
@@ -54,14 +69,14 @@ export function nginxProxyConfig(setup: ProxySetup): string {
   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
   proxy_set_header X-Forwarded-Proto $scheme;
   server {
-    listen 127.0.0.1:${setup.listenPort} default_server;
+    listen 127.0.0.1:${setup.listenPort}${listen} default_server;
     return 404;
   }
   server {
-    listen 127.0.0.1:${setup.listenPort};
+    listen 127.0.0.1:${setup.listenPort}${listen};
     server_name ${setup.routes.hostname};
 ${locations}${catchAll}
-  }`);
+  }`, setup.workers);
 }
 
 /** Arguments that run nginx on `config` (add `-t` to only check it). */

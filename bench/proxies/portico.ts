@@ -2,13 +2,18 @@
 // by `portico serve --config DIR`. One HTTPRoute per prefix, all to one Service
 // whose EndpointSlice points at the bench backend.
 import { stringify } from 'yaml';
-import type { EndpointSlice, Service } from '../../src/model/core.ts';
+import type { EndpointSlice, Secret, Service } from '../../src/model/core.ts';
 import type { Gateway, GatewayClass, HTTPRoute } from '../../src/model/gatewayapi.ts';
 import type { ProxySetup } from '../routes.ts';
 
 const NAMESPACE = 'bench';
 
-export function porticoManifests(setup: ProxySetup): (GatewayClass | Gateway | HTTPRoute | Service | EndpointSlice)[] {
+/** The listener every bench route attaches to: "http", or "https" when the scenario terminates TLS. */
+export function porticoListenerName(setup: ProxySetup): string {
+  return setup.tls ? 'https' : 'http';
+}
+
+export function porticoManifests(setup: ProxySetup): (GatewayClass | Gateway | HTTPRoute | Service | EndpointSlice | Secret)[] {
   const gatewayClass: GatewayClass = {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'GatewayClass',
@@ -19,8 +24,22 @@ export function porticoManifests(setup: ProxySetup): (GatewayClass | Gateway | H
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: 'bench', namespace: NAMESPACE },
-    spec: { gatewayClassName: 'portico', listeners: [{ name: 'http', port: setup.listenPort, protocol: 'HTTP' }] },
+    spec: {
+      gatewayClassName: 'portico',
+      listeners: [setup.tls
+        ? { name: 'https', port: setup.listenPort, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'bench-tls' }] } }
+        : { name: 'http', port: setup.listenPort, protocol: 'HTTP' }],
+    },
   };
+  const secrets: Secret[] = setup.tls
+    ? [{
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'bench-tls', namespace: NAMESPACE },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': Buffer.from(setup.tls.certPem).toString('base64'), 'tls.key': Buffer.from(setup.tls.keyPem).toString('base64') },
+      }]
+    : [];
   const service: Service = {
     apiVersion: 'v1',
     kind: 'Service',
@@ -45,7 +64,7 @@ export function porticoManifests(setup: ProxySetup): (GatewayClass | Gateway | H
       rules: [{ matches: [{ path: { type: 'PathPrefix', value: prefix } }], backendRefs: [{ name: 'backend', port: 80 }] }],
     },
   }));
-  return [gatewayClass, gateway, service, slice, ...routes];
+  return [gatewayClass, gateway, ...secrets, service, slice, ...routes];
 }
 
 /** The config folder's files (name → text). */
@@ -53,7 +72,12 @@ export function porticoFiles(setup: ProxySetup): Record<string, string> {
   return { 'bench.yaml': porticoManifests(setup).map((object) => stringify(object)).join('---\n') };
 }
 
-/** `portico serve` arguments (run from the repository root with its Node 24). */
-export function porticoArgs(configDir: string): string[] {
-  return ['bin/portico.js', 'serve', '--config', configDir, '--bind-address', '127.0.0.1'];
+/**
+ * `portico serve` arguments (run from the repository root with its Node 24).
+ * More than one worker is asked for with the flag rather than only the
+ * environment, so a Portico without workers says so instead of quietly
+ * running one process.
+ */
+export function porticoArgs(configDir: string, workers = 1): string[] {
+  return ['bin/portico.js', 'serve', '--config', configDir, '--bind-address', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
 }

@@ -11,27 +11,39 @@ import { promisify } from 'node:util';
 import { haproxyArgs, haproxyFiles } from '../../bench/proxies/haproxy.ts';
 import { writeFiles } from '../../bench/proxies/index.ts';
 import { nginxArgs, nginxBackendConfig, nginxProxyConfig } from '../../bench/proxies/nginx.ts';
-import { porticoFiles } from '../../bench/proxies/portico.ts';
+import { porticoArgs, porticoFiles } from '../../bench/proxies/portico.ts';
 import { routeTable } from '../../bench/routes.ts';
 import type { ProxySetup } from '../../bench/routes.ts';
 import { findTool } from '../../bench/system.ts';
+import { makeTestCertificate } from '../../bench/tls.ts';
+import type { TlsFiles } from '../../bench/tls.ts';
 import { wrkScript } from '../../bench/load/wrk.ts';
 import { loadDirectoryOnce } from '../../src/providers/file/index.ts';
 
 const run = promisify(execFile);
 const nginx = findTool('nginx');
 const haproxy = findTool('haproxy');
+const openssl = findTool('openssl');
 
 let dir: string;
+let tls: TlsFiles | undefined;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'portico-bench-config-'));
+  if (openssl) tls = await makeTestCertificate(openssl, dir);
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function setupFor(name: string, routes: number): Promise<ProxySetup> {
+async function setupFor(name: string, routes: number, extra: Partial<ProxySetup> = {}): Promise<ProxySetup> {
   const own = await mkdtemp(join(dir, `${name}-`));
-  return { dir: own, listenPort: 18080, backendPort: 18081, routes: routeTable(routes) };
+  return { dir: own, listenPort: 18080, backendPort: 18081, routes: routeTable(routes), workers: 1, ...extra };
 }
+
+/** The listener variants the scenarios use: plain, HTTPS, HTTP/2 over TLS, and two workers. */
+const variants: { name: string; extra: () => Partial<ProxySetup> }[] = [
+  { name: 'HTTPS', extra: () => ({ tls }) },
+  { name: 'HTTP/2 over TLS', extra: () => ({ tls, http2: true }) },
+  { name: 'two workers', extra: () => ({ workers: 2 }) },
+];
 
 test('the route tables: one catch-all route, or N distinct prefixes that do not shadow each other', () => {
   assert.deepEqual(routeTable(1).prefixes, ['/']);
@@ -71,6 +83,46 @@ for (const routes of [1, 1000]) {
     assert.equal(snapshot.resources.gateways[0]?.spec.listeners[0]?.port, setup.listenPort);
   });
 }
+
+for (const variant of variants) {
+  const needs = variant.name === 'two workers' ? false : !openssl && 'openssl is not installed (npm run bench installs it)';
+  test(`nginx accepts the ${variant.name} proxy config`, { skip: nginx ? needs : 'nginx is not installed (npm run bench installs it)' }, async () => {
+    const setup = await setupFor('nginx', 1, variant.extra());
+    const config = nginxProxyConfig(setup);
+    if (setup.tls) assert.match(config, setup.http2 ? /listen 127\.0\.0\.1:18080 ssl http2;/ : /listen 127\.0\.0\.1:18080 ssl;/);
+    assert.match(config, new RegExp(`worker_processes ${setup.workers};`));
+    await writeFile(join(setup.dir, 'nginx.conf'), config);
+    const { stderr } = await run(nginx as string, [...nginxArgs(setup.dir, join(setup.dir, 'nginx.conf')), '-t']);
+    assert.match(stderr, /test is successful/);
+  });
+
+  test(`haproxy accepts the ${variant.name} config`, { skip: haproxy ? needs : 'haproxy is not installed (npm run bench installs it)' }, async () => {
+    const setup = await setupFor('haproxy', 1, variant.extra());
+    const files = haproxyFiles(setup);
+    if (setup.tls) assert.match(files['haproxy.cfg'] ?? '', setup.http2 ? /ssl crt \S+ alpn h2,http\/1\.1/ : /ssl crt \S+ alpn http\/1\.1/);
+    assert.match(files['haproxy.cfg'] ?? '', new RegExp(`nbthread ${setup.workers}\n`));
+    await writeFiles(setup.dir, files);
+    await run(haproxy as string, [...haproxyArgs(setup.dir), '-c']);
+  });
+}
+
+test('Portico gets an HTTPS listener with the certificate in a kubernetes.io/tls Secret', { skip: openssl ? false : 'openssl is not installed' }, async () => {
+  const setup = await setupFor('portico', 1, { tls });
+  await writeFiles(setup.dir, porticoFiles(setup));
+  const snapshot = await loadDirectoryOnce(setup.dir);
+  assert.deepEqual(snapshot.diagnostics, []);
+  const listener = snapshot.resources.gateways[0]?.spec.listeners[0];
+  assert.equal(listener?.protocol, 'HTTPS');
+  assert.equal(listener?.tls?.certificateRefs?.[0]?.name, 'bench-tls');
+  const secret = snapshot.resources.secrets[0];
+  assert.equal(secret?.type, 'kubernetes.io/tls');
+  assert.equal(Buffer.from(secret?.data?.['tls.crt'] ?? '', 'base64').toString(), tls?.certPem);
+});
+
+test('Portico is asked for more than one worker with the flag, so a Portico without workers says so', () => {
+  assert.deepEqual(porticoArgs('/cfg').slice(-2), ['--bind-address', '127.0.0.1']);
+  assert.deepEqual(porticoArgs('/cfg', 2).slice(-2), ['--workers', '2']);
+});
 
 test('the wrk script cycles through the paths only when there are several', () => {
   assert.doesNotMatch(wrkScript(['/']), /request = function/);

@@ -49,3 +49,30 @@ test('the table names skipped proxies, busy-machine spreads, stalled rounds and 
   assert.match(table, /portico: 1 of 3 rounds completed no request at all/);
   assert.match(table, /portico: rounds differ by 167% of the median/);
 });
+
+test('the fixed-rate table compares latency at the offered rate, with p999, and shows how the rate was found', () => {
+  const fixed = SCENARIOS.find((entry) => entry.id === 'fixed-rate') as ScenarioOutcome['scenario'];
+  const openLoop = (p99Ms: number, p999Ms: number): LoadResult => ({ ...run(500, 1, p99Ms), p999Ms, offeredRate: 500 });
+  const outcome: ScenarioOutcome = {
+    scenario: fixed,
+    proxies: [
+      { proxy: 'nginx', runs: [openLoop(2, 4)] },
+      { proxy: 'portico', runs: [openLoop(3, 10)] },
+    ],
+    notes: ['nginx\'s capacity in this run: 1,000 req/s'],
+  };
+  const table = formatTable(outcome, summarize(outcome));
+  assert.match(table, /offered\/s\s+answered\/s\s+p50 ms/);
+  assert.match(table, /portico\s+500\s+500\s+1\.00\s+1\.00x\s+3\.00\s+\(3\.00–3\.00\)\s+1\.50x\s+10\.00\s+2\.50x\s+0$/m);
+  assert.match(table, /nginx's capacity in this run: 1,000 req\/s/);
+});
+
+test('the soak table shows memory start, end, peak, slope and whether it stayed flat', () => {
+  const soak = SCENARIOS.find((entry) => entry.id === 'soak') as ScenarioOutcome['scenario'];
+  const MB = 1024 * 1024;
+  const outcome: ScenarioOutcome = {
+    scenario: soak,
+    proxies: [{ proxy: 'portico', runs: [run(100)], memory: { startBytes: 100 * MB, endBytes: 140 * MB, peakBytes: 150 * MB, slopeBytesPerMinute: 12 * MB, growthBytes: 30 * MB, allowanceBytes: 5 * MB, flat: false, samples: 30 } }],
+  };
+  assert.match(formatTable(outcome, summarize(outcome)), /portico\s+100\s+100\.0\s+140\.0\s+150\.0\s+12\.0\s+30\.0\s+NO\s+0$/m);
+});
