@@ -187,6 +187,26 @@ test('generation counts changes outside metadata; creationTimestamp is kept from
   assert.deepEqual(meta(await next((s) => names(s).includes('a')), 'a'), [1, '2024-05-01T12:00:00Z'], 'deleted and created again: a new object');
 });
 
+test('an edit re-reads only what changed: other objects are the same instances, with their generation', async () => {
+  await put('a.yaml', `${configMap('one')}---\n${configMap('two')}---\n${configMap('three')}`);
+  await put('b.yaml', configMap('other'));
+  const { first, next } = await startProvider();
+  const byName = (s: Snapshot) => new Map(s.resources.configMaps.map((c) => [c.metadata.name, c]));
+  const before = byName(first);
+
+  await put('a.yaml', `${configMap('one')}---\n${configMap('two', 'changed')}\n---\n${configMap('three')}`);
+  const after = byName(await next());
+  assert.deepEqual(
+    ['one', 'two', 'three', 'other'].map((name) => [name, after.get(name) === before.get(name), after.get(name)?.metadata.generation]),
+    [
+      ['one', true, 1],
+      ['two', false, 2],
+      ['three', true, 1],
+      ['other', true, 1],
+    ],
+  );
+});
+
 test('nothing effective changed (a touch, a comment, a re-ordered key): nothing is published', async () => {
   await put('a.yaml', configMap('a'));
   const { provider, published, next } = await startProvider();
