@@ -1,14 +1,25 @@
-// `portico serve --config DIR [--admin-port N] [--bind-address ADDR]`
+// `portico serve --config DIR [--admin-port N] [--bind-address ADDR] [--workers N]
+//                [--access-log] [--route-metrics] [--drain-timeout MS]`
+import { availableParallelism } from 'node:os';
 import { startPortico } from '../control/app.ts';
 import { createLogger } from '../telemetry/log.ts';
-import { parse, portFlag, requireFlag, withUsage } from './args.ts';
+import { ensureSemiSpace, workerExecArgv } from '../workers/v8-flags.ts';
+import { parse, portFlag, requireFlag, UsageError, withUsage } from './args.ts';
 import { untilSignal } from './signals.ts';
 
 const usage = `usage: portico serve --config DIR [--admin-port N] [--admin-address ADDR] [--bind-address ADDR]
+                     [--workers N] [--access-log] [--route-metrics] [--drain-timeout MS]
 
 Serves the Gateways in DIR (every *.yaml/*.yml, recursively) and reloads when
 files change. Listener ports bind on --bind-address (default 0.0.0.0); the admin
 endpoint (/readyz /healthz /status /config /metrics) on 127.0.0.1:--admin-port.
+
+  --workers N        worker processes sharing the ports (default: one per core;
+                     also PORTICO_WORKERS=N). 1 serves in this process.
+  --access-log       one JSON line per request on stdout
+  --route-metrics    label request metrics with the route (namespace/name)
+  --drain-timeout MS how long requests in flight may take to finish on stop
+                     (default 10000)
 `;
 
 export function run(argv: string[]): Promise<number> {
@@ -19,23 +30,54 @@ export function run(argv: string[]): Promise<number> {
       'admin-address': { type: 'string' },
       'bind-address': { type: 'string' },
       'drain-timeout': { type: 'string' },
+      workers: { type: 'string' },
+      'access-log': { type: 'boolean' },
+      'route-metrics': { type: 'boolean' },
     });
+    const configDir = requireFlag('config', values.config);
+    const workers = workerCount(values.workers, process.env.PORTICO_WORKERS);
+    const drainTimeoutMs = milliseconds('drain-timeout', values['drain-timeout']) ?? 10_000;
+    // One worker serves in this process, which then needs the workers' V8 heap
+    // setting too: this replaces the process with one that has it (same pid).
+    if (workers === 1) ensureSemiSpace();
+
     const logger = createLogger();
     const portico = await startPortico({
-      configDir: requireFlag('config', values.config),
+      configDir,
       adminPort: portFlag('admin-port', values['admin-port']),
       adminAddress: values['admin-address'],
       bindAddress: values['bind-address'] ?? '0.0.0.0',
       logger,
+      workers,
+      workerExecArgv: workerExecArgv(process.execArgv),
+      accessLog: values['access-log'] ?? false,
+      routeMetrics: values['route-metrics'] ?? false,
+      drainTimeoutMs,
     });
     logger.info(
-      { listening: portico.dataPlane.listening(), admin: portico.admin?.port },
+      { listening: portico.serving.listening(), admin: portico.admin?.port, workers },
       'portico serving',
     );
     const signal = await untilSignal();
     logger.info({ signal }, 'draining');
-    await portico.close({ drainTimeoutMs: Number(values['drain-timeout'] ?? 10_000) });
+    await portico.close({ drainTimeoutMs });
     logger.info({}, 'stopped');
     return 0;
   });
+}
+
+/** --workers, else PORTICO_WORKERS, else one per core the process may use. */
+function workerCount(flag: string | undefined, env: string | undefined): number {
+  const [source, value] = flag !== undefined ? ['--workers', flag] : env !== undefined && env !== '' ? ['PORTICO_WORKERS', env] : [undefined, undefined];
+  if (value === undefined) return availableParallelism();
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 1024) throw new UsageError(`${source} must be a whole number from 1 to 1024, got "${value}"`);
+  return count;
+}
+
+function milliseconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`--${name} must be a whole number of milliseconds, got "${value}"`);
+  return ms;
 }

@@ -1,0 +1,34 @@
+// Access logs: one JSON line per finished request on stdout (pino), with the
+// data plane's RequestLogInfo fields and an ISO timestamp. Off unless asked for
+// (`--access-log`): then nothing is allocated or written for it per request.
+//
+// Every worker process writes to the same stdout. Writes are asynchronous and
+// batched, but each write holds whole lines and at most PIPE_BUF (4,096) bytes,
+// which the kernel never interleaves with another process's write to a pipe.
+import { pino } from 'pino';
+import type { RequestLogInfo } from '../dataplane/runtime.ts';
+
+const PIPE_BUF = 4096;
+
+export interface AccessLog {
+  write(info: RequestLogInfo): void;
+  /** Writes out what is buffered (before the process exits). */
+  flush(): void;
+}
+
+export function createAccessLog(options: { fd?: number } = {}): AccessLog {
+  const destination = pino.destination({ fd: options.fd ?? 1, sync: false, minLength: 0, maxWrite: PIPE_BUF });
+  const logger = pino(
+    {
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // One kind of line only: the level would say nothing.
+      formatters: { level: () => ({}) },
+    },
+    destination,
+  );
+  return {
+    write: (info) => logger.info(info),
+    flush: () => destination.flushSync(),
+  };
+}

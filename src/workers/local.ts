@@ -1,0 +1,64 @@
+// One worker: the data plane runs in this process, with no fork and no IPC,
+// so `PORTICO_WORKERS=1` (benchmarks) and the in-process tests pay nothing
+// for the multi-process machinery.
+import { DataPlane } from '../dataplane/runtime.ts';
+import type { IR } from '../ir/types.ts';
+import type { AccessLog } from '../telemetry/access-log.ts';
+import type { Logger } from '../telemetry/log.ts';
+import { requestHook } from '../telemetry/request-hook.ts';
+import type { RequestMetrics, RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
+import type { ListeningAddress } from './protocol.ts';
+import type { Serving, WorkerStatus } from './serving.ts';
+
+export interface LocalServingOptions {
+  bindAddress: string;
+  logger: Logger;
+  reusePort: boolean;
+  metrics: RequestMetrics | undefined;
+  accessLog: AccessLog | undefined;
+}
+
+export class LocalServing implements Serving {
+  readonly dataPlane: DataPlane;
+  readonly #metrics: RequestMetrics | undefined;
+  readonly #accessLog: AccessLog | undefined;
+  #applied = false;
+
+  constructor(options: LocalServingOptions) {
+    this.#metrics = options.metrics;
+    this.#accessLog = options.accessLog;
+    this.dataPlane = new DataPlane({
+      bindAddress: options.bindAddress,
+      logger: options.logger,
+      reusePort: options.reusePort,
+      onRequestComplete: requestHook(options.metrics, options.accessLog),
+    });
+  }
+
+  async apply(ir: IR): Promise<void> {
+    await this.dataPlane.apply(ir);
+    this.#metrics?.configure(ir);
+    this.#applied = true;
+  }
+
+  ready(): boolean {
+    return this.#applied;
+  }
+
+  listening(): ListeningAddress[] {
+    return this.dataPlane.listening();
+  }
+
+  telemetry(): Promise<RequestMetricsSnapshot[]> {
+    return Promise.resolve(this.#metrics === undefined ? [] : [this.#metrics.snapshot()]);
+  }
+
+  workers(): WorkerStatus[] {
+    return [];
+  }
+
+  async close(options?: { drainTimeoutMs?: number }): Promise<void> {
+    await this.dataPlane.close(options);
+    this.#accessLog?.flush();
+  }
+}

@@ -1,0 +1,197 @@
+// The primary's side of a multi-process data plane: N worker processes, each
+// a DataPlane on the same ports (SO_REUSEPORT, so the kernel spreads new
+// connections over them; see DESIGN.md for why not a primary that accepts and
+// hands on connections). As the control loop's ConfigSink, the pool pushes
+// every IR to every worker and succeeds only when all of them applied it; if
+// one refuses, the others are put back on the last good IR and the error goes
+// to the loop, which keeps reporting the configuration that serves.
+//
+// Applies and the catching-up of (re)started workers run one at a time, in
+// order, so a worker never misses or reorders a configuration.
+import { fileURLToPath } from 'node:url';
+import type { IR } from '../ir/types.ts';
+import type { Logger } from '../telemetry/log.ts';
+import { mergeSnapshots } from '../telemetry/exposition.ts';
+import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
+import type { ListeningAddress, WorkerSettings } from './protocol.ts';
+import type { Serving, WorkerStatus } from './serving.ts';
+import { WorkerSlot } from './slot.ts';
+
+/** Compiling and binding a very large IR takes seconds; a worker silent for this long is stuck. */
+const APPLY_TIMEOUT_MS = 60_000;
+/** A scrape waits this long for a worker's counts, then uses the ones it had. */
+const SCRAPE_TIMEOUT_MS = 1_000;
+const EMPTY_IR: IR = { gateways: [] };
+
+export interface WorkerPoolOptions {
+  count: number;
+  logger: Logger;
+  /** Settings shared by every worker (the pool fills in `index`). */
+  worker: Omit<WorkerSettings, 'index'>;
+  /** Node/V8 flags for the worker processes. */
+  execArgv: string[];
+  /** The worker module; tests may point it elsewhere. */
+  entry?: string;
+}
+
+export class WorkerPool implements Serving {
+  readonly #options: WorkerPoolOptions;
+  readonly #logger: Logger;
+  readonly #slots: WorkerSlot[];
+  #queue: Promise<unknown> = Promise.resolve();
+  #generation = 0;
+  #target: { generation: number; ir: IR } | undefined;
+  /** Counts of workers that have exited, so totals never go backwards. */
+  #retired: RequestMetricsSnapshot = { requests: [], connectErrors: [] };
+  readonly #retiredRequests: number[];
+  #booting: { resolve(): void; reject(error: Error): void; waiting: Set<WorkerSlot> } | undefined;
+  #closed = false;
+
+  constructor(options: WorkerPoolOptions) {
+    this.#options = options;
+    this.#logger = options.logger;
+    this.#retiredRequests = Array.from({ length: options.count }, () => 0);
+    const entry = options.entry ?? fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+    this.#slots = Array.from({ length: options.count }, (_, index) => new WorkerSlot({
+      index,
+      entry,
+      execArgv: options.execArgv,
+      settings: { ...options.worker, index },
+      logger: options.logger,
+      onStarted: (slot) => this.#startedWorker(slot),
+      onExit: (slot, reason, last) => this.#exitedWorker(slot, reason, last),
+    }));
+  }
+
+  /** Forks every worker; resolves when all are up, rejects (and stops the rest) if one dies first. */
+  async start(): Promise<void> {
+    const booted = new Promise<void>((resolve, reject) => {
+      this.#booting = { resolve, reject, waiting: new Set(this.#slots) };
+    });
+    for (const slot of this.#slots) slot.spawn();
+    try {
+      await booted;
+    } catch (error) {
+      await this.close({ drainTimeoutMs: 0 });
+      throw error;
+    } finally {
+      this.#booting = undefined;
+    }
+  }
+
+  apply(ir: IR): Promise<void> {
+    return this.#enqueue(() => this.#applyToAll(ir));
+  }
+
+  ready(): boolean {
+    const target = this.#target;
+    return target !== undefined && this.#slots.every((slot) => slot.state === 'serving' && slot.appliedGeneration === target.generation);
+  }
+
+  listening(): ListeningAddress[] {
+    return this.#slots.find((slot) => slot.state === 'serving')?.listening ?? [];
+  }
+
+  workers(): WorkerStatus[] {
+    return this.#slots.map((slot) => ({
+      index: slot.index,
+      pid: slot.pid,
+      state: slot.state,
+      restarts: slot.restarts,
+      requests: (this.#retiredRequests[slot.index] ?? 0) + totalRequests(slot.lastSnapshot),
+    }));
+  }
+
+  async telemetry(): Promise<RequestMetricsSnapshot[]> {
+    if (!this.#options.worker.metrics) return [];
+    await Promise.all(this.#slots.map(async (slot) => {
+      const channel = slot.channel;
+      if (channel === undefined || slot.state === 'starting') return;
+      try {
+        slot.lastSnapshot = (await channel.call('metrics', {}, SCRAPE_TIMEOUT_MS)) ?? slot.lastSnapshot;
+      } catch {
+        // a worker busy or on its way out: its last counts stand in
+      }
+    }));
+    const snapshots = [this.#retired];
+    for (const slot of this.#slots) if (slot.lastSnapshot !== undefined) snapshots.push(slot.lastSnapshot);
+    return snapshots;
+  }
+
+  async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue;
+    await Promise.all(this.#slots.map((slot) => slot.stop(options.drainTimeoutMs ?? 10_000)));
+  }
+
+  #enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #applyToAll(ir: IR): Promise<void> {
+    if (this.#closed) throw new Error('the worker pool is closed');
+    const generation = ++this.#generation;
+    const participants = this.#slots.filter((slot) => slot.state === 'serving');
+    const outcomes = await Promise.allSettled(participants.map((slot) => this.#applyTo(slot, ir)));
+    const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+    if (failed === -1) {
+      this.#target = { generation, ir };
+      for (const slot of participants) slot.appliedGeneration = generation;
+      return;
+    }
+    // Put the workers that took the new IR back on the last good one, so all
+    // serve what the control loop reports.
+    const previous = this.#target?.ir ?? EMPTY_IR;
+    await Promise.all(participants.map(async (slot, i) => {
+      if (outcomes[i]?.status !== 'fulfilled') return;
+      await this.#applyTo(slot, previous).catch(() => slot.kill());
+    }));
+    const reason = (outcomes[failed] as PromiseRejectedResult).reason as Error;
+    throw new Error(`worker ${participants[failed]?.index}: ${reason.message}`, { cause: reason });
+  }
+
+  async #applyTo(slot: WorkerSlot, ir: IR): Promise<void> {
+    const channel = slot.channel;
+    if (channel === undefined) throw new Error('not running');
+    const result = await channel.call('apply', { ir }, APPLY_TIMEOUT_MS);
+    slot.listening = result.listening;
+  }
+
+  /** A (re)started worker catches up with the current configuration before it counts as serving. */
+  #startedWorker(slot: WorkerSlot): void {
+    slot.state = 'syncing';
+    void this.#enqueue(async () => {
+      if (slot.state !== 'syncing') return; // it died meanwhile
+      const target = this.#target;
+      if (target !== undefined) {
+        try {
+          await this.#applyTo(slot, target.ir);
+        } catch (error) {
+          this.#logger.error({ worker: slot.index, err: (error as Error).message }, 'worker cannot serve the current configuration; restarting it');
+          slot.kill();
+          return;
+        }
+      }
+      slot.appliedGeneration = target?.generation ?? 0;
+      slot.state = 'serving';
+      this.#logger.info({ worker: slot.index, pid: slot.pid, restarts: slot.restarts }, 'worker serving');
+      this.#booting?.waiting.delete(slot);
+      if (this.#booting?.waiting.size === 0) this.#booting.resolve();
+    });
+  }
+
+  #exitedWorker(slot: WorkerSlot, reason: string, last: RequestMetricsSnapshot | undefined): void {
+    if (last !== undefined) {
+      this.#retired = mergeSnapshots([this.#retired, last]);
+      this.#retiredRequests[slot.index] = (this.#retiredRequests[slot.index] ?? 0) + totalRequests(last);
+    }
+    if (this.#booting?.waiting.has(slot)) this.#booting.reject(new Error(`worker ${slot.index} exited before it could serve: ${reason}`));
+  }
+}
+
+function totalRequests(snapshot: RequestMetricsSnapshot | undefined): number {
+  return snapshot?.requests.reduce((sum, series) => sum + series.count, 0) ?? 0;
+}

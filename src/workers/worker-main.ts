@@ -1,0 +1,76 @@
+// A worker process: one DataPlane sharing the listener ports with its sibling
+// workers (SO_REUSEPORT), driven by the primary over IPC. It serves whatever
+// IR the primary last applied, answers metric scrapes, and drains on `stop`.
+// It also drains and exits by itself on SIGTERM/SIGINT (Ctrl-C reaches the
+// whole process group) and when the primary vanishes, so no request in flight
+// is cut off and no worker outlives its primary.
+import { DataPlane } from '../dataplane/runtime.ts';
+import { createAccessLog } from '../telemetry/access-log.ts';
+import { createLogger } from '../telemetry/log.ts';
+import { requestHook } from '../telemetry/request-hook.ts';
+import { RequestMetrics } from '../telemetry/request-metrics.ts';
+import type { WorkerCall, WorkerMessage, WorkerResults, WorkerSettings } from './protocol.ts';
+
+const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings;
+const logger = createLogger().child({ worker: settings.index });
+
+function send(message: WorkerMessage, then?: () => void): void {
+  if (!process.connected || process.send === undefined) {
+    then?.();
+    return;
+  }
+  process.send(message, undefined, {}, () => then?.());
+}
+
+process.on('uncaughtException', (error) => {
+  logger.error({ err: error.stack ?? error.message }, 'worker failed');
+  send({ event: 'fatal', error: error.message }, () => process.exit(1));
+});
+
+const metrics = settings.metrics ? new RequestMetrics({ routeLabels: settings.routeMetrics }) : undefined;
+const accessLog = settings.accessLog ? createAccessLog() : undefined;
+const dataPlane = new DataPlane({
+  bindAddress: settings.bindAddress,
+  logger: logger.child({ component: 'dataplane' }),
+  reusePort: true,
+  onRequestComplete: requestHook(metrics, accessLog),
+});
+
+let stopping: Promise<void> | undefined;
+function stop(drainTimeoutMs: number): Promise<void> {
+  stopping ??= dataPlane.close({ drainTimeoutMs }).then(() => {
+    accessLog?.flush();
+    logger.info({ pid: process.pid }, 'worker stopped');
+  });
+  return stopping;
+}
+
+async function answer(message: WorkerCall): Promise<WorkerResults[keyof WorkerResults]> {
+  switch (message.call) {
+    case 'apply':
+      await dataPlane.apply(message.ir);
+      metrics?.configure(message.ir);
+      return { listening: dataPlane.listening() };
+    case 'metrics':
+      return metrics?.snapshot();
+    case 'stop':
+      await stop(message.drainTimeoutMs);
+      return metrics?.snapshot();
+  }
+}
+
+process.on('message', (message: WorkerCall) => {
+  answer(message).then(
+    (value) => send({ id: message.id, ok: true, value }, message.call === 'stop' ? () => process.exit(0) : undefined),
+    (error: unknown) => send({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+
+const stopAlone = (): void => {
+  void stop(settings.drainTimeoutMs).then(() => process.exit(0));
+};
+process.on('SIGTERM', stopAlone);
+process.on('SIGINT', stopAlone);
+process.on('disconnect', stopAlone);
+
+send({ event: 'started' });
