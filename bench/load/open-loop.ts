@@ -20,6 +20,8 @@ export interface OpenLoopOptions {
   host: string;
   /** Request paths, cycled in order. */
   paths: string[];
+  /** Extra request headers. */
+  headers?: Record<string, string>;
   /** Requests per second. */
   rate: number;
   /** How long to schedule requests; omit to run until `signal` aborts. */
@@ -143,7 +145,7 @@ class Connection {
 }
 
 class Generator {
-  readonly options: Required<Omit<OpenLoopOptions, 'seconds' | 'signal'>>;
+  readonly options: Required<Omit<OpenLoopOptions, 'seconds' | 'signal' | 'headers'>>;
   readonly #requests: Buffer[];
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
@@ -166,7 +168,8 @@ class Generator {
 
   constructor(options: OpenLoopOptions) {
     this.options = { connections: 16, maxConnections: 256, timeoutMs: 2000, ...options };
-    this.#requests = options.paths.map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${options.host}\r\n\r\n`, 'latin1'));
+    const headers = Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    this.#requests = options.paths.map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${options.host}\r\n${headers}\r\n`, 'latin1'));
   }
 
   open(): void {
