@@ -5,4 +5,4 @@ export type { Diagnostic } from './diagnostics.ts';
 export { compareDiagnostics, formatDiagnostic, formatFieldPath } from './diagnostics.ts';
 export type { LoadedObject, ParseResult, RejectedObject } from './parse.ts';
 export { parseManifests } from './parse.ts';
-export { buildResourceSet, objectKey } from './resourceset.ts';
+export { buildResourceSet, duplicateObject, objectKey } from './resourceset.ts';

@@ -12,6 +12,7 @@ import type { Path } from './schema/dsl.ts';
 import { isPlainObject } from './schema/dsl.ts';
 import type { ObjectIdentity } from './validate.ts';
 import { validateObject } from './validate.ts';
+import { objectKey } from './resourceset.ts';
 import type { DocumentSlice } from './yaml/documents.ts';
 import { countNewlines, splitDocuments } from './yaml/documents.ts';
 import { hasOnlyUsualCharacters } from './yaml/fast-reader.ts';
@@ -22,6 +23,8 @@ import { readWithYamlPackage } from './yaml/read.ts';
 export interface LoadedObject {
   object: AnyObject;
   source: SourceLocation;
+  /** objectKey(object), worked out once. */
+  key: string;
 }
 
 /** An object that was read but failed validation: kept out of the ResourceSet. */
@@ -131,7 +134,7 @@ function readObjects(value: unknown, base: Path, ctx: DocumentContext): void {
     ctx.outcome.diagnostics.push(diagnostic(ctx, issue.severity, [...base], issue.message, issue.path, identity));
   }
   const source = { file: ctx.file, line: ctx.doc.lineOf(base) };
-  if (validation.object !== undefined) ctx.outcome.objects.push({ object: validation.object, source });
+  if (validation.object !== undefined) ctx.outcome.objects.push({ object: validation.object, source, key: objectKey(validation.object) });
   else if (!validation.ignored && identity?.name !== undefined) ctx.outcome.rejected.push({ ...identity, name: identity.name, source });
 }
 

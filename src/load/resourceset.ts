@@ -12,32 +12,33 @@ export function objectKey(object: AnyObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
-/**
- * The ResourceSet of `objects`, the duplicates reported, and `winners`: the
- * object used for each key, in order.
- */
-export function buildResourceSet(objects: readonly LoadedObject[]): { resources: ResourceSet; diagnostics: Diagnostic[]; winners: Map<string, LoadedObject> } {
+export function buildResourceSet(objects: readonly LoadedObject[]): { resources: ResourceSet; diagnostics: Diagnostic[] } {
   const resources = emptyResourceSet();
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, LoadedObject>();
   for (const loaded of objects) {
-    const { object, source } = loaded;
-    const key = objectKey(object);
+    const { object, key } = loaded;
     const first = seen.get(key);
     if (first !== undefined) {
-      diagnostics.push({
-        severity: 'error',
-        file: source.file,
-        line: source.line,
-        kind: object.kind,
-        ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-        name: object.metadata.name,
-        message: `duplicate object: already defined at ${first.source.file}:${first.source.line}, which is the one used`,
-      });
+      diagnostics.push(duplicateObject(loaded, first));
       continue;
     }
     seen.set(key, loaded);
     (resources[KIND_TO_FIELD[object.kind]] as AnyObject[]).push(object);
   }
-  return { resources, diagnostics, winners: seen };
+  return { resources, diagnostics };
+}
+
+/** The error for `loaded`, a second definition of an object `first` already defines. */
+export function duplicateObject(loaded: LoadedObject, first: LoadedObject): Diagnostic {
+  const { object, source } = loaded;
+  return {
+    severity: 'error',
+    file: source.file,
+    line: source.line,
+    kind: object.kind,
+    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
+    name: object.metadata.name,
+    message: `duplicate object: already defined at ${first.source.file}:${first.source.line}, which is the one used`,
+  };
 }

@@ -73,7 +73,7 @@ export class DocumentReuse {
 export function moveLines(outcome: DocumentOutcome, delta: number): DocumentOutcome {
   if (delta === 0) return outcome;
   return {
-    objects: outcome.objects.map(({ object, source }) => ({ object, source: { ...source, line: source.line + delta } })),
+    objects: outcome.objects.map((loaded) => ({ ...loaded, source: { ...loaded.source, line: loaded.source.line + delta } })),
     rejected: outcome.rejected.map((rejected) => ({ ...rejected, source: { ...rejected.source, line: rejected.source.line + delta } })),
     diagnostics: outcome.diagnostics.map((d) => (d.line === undefined ? d : { ...d, line: d.line + delta })),
     syntaxError: outcome.syntaxError,

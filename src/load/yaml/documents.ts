@@ -45,7 +45,7 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
     if (text[at] === '.') return undefined;
     let lineEnd = text.indexOf('\n', at);
     if (lineEnd === -1) lineEnd = text.length;
-    if (!BARE_MARKER_REST.test(text.slice(at + 3, lineEnd))) return undefined;
+    if (lineEnd !== at + 3 && !BARE_MARKER_REST.test(text.slice(at + 3, lineEnd))) return undefined;
     const next = Math.min(lineEnd + 1, text.length);
     slices.push({ start, end: at, outerStart, outerEnd: next });
     outerStart = at;

@@ -5,14 +5,19 @@
 //   server would refuse the update; an object never valid is absent;
 // and every current problem is reported. The result is a ResourceSet plus
 // what it holds in a comparable form, so the provider publishes only when
-// something changed. An assembly does no work per object beyond a few map
-// operations: unchanged objects are the same instances (see parseManifests'
-// reuse), and only objects that replace others are compared by content.
+// something changed.
+//
+// Assembling is one pass over the objects with a lookup each in maps that
+// persist between assemblies (building maps of 40,000 keys afresh cost more
+// than everything else together); unchanged objects are the same instances
+// (see parseManifests' reuse), so nothing about them is worked out again, and
+// only objects that replace others are compared by content.
 import { createHash } from 'node:crypto';
 import { canonicalJSON } from '../../lib/canonical-json.ts';
 import type { Diagnostic, LoadedObject, ParseResult } from '../../load/index.ts';
-import { buildResourceSet, compareDiagnostics, objectKey } from '../../load/index.ts';
+import { compareDiagnostics, duplicateObject } from '../../load/index.ts';
 import type { AnyObject, ResourceSet } from '../../model/resources.ts';
+import { emptyResourceSet, KIND_TO_FIELD } from '../../model/resources.ts';
 import { kubernetesTime, ObjectHistory } from './history.ts';
 
 /** One manifest file as last read. */
@@ -28,42 +33,58 @@ export interface Assembled {
   content: { objects: AnyObject[]; diagnostics: string };
 }
 
+/** The object in use for a key, the assembly that last used it, and the one the assembly before used. */
+interface InUse {
+  loaded: LoadedObject;
+  pass: number;
+  before: LoadedObject | undefined;
+}
+
 export class ConfigState {
   readonly #history = new ObjectHistory();
   /** What each file contributed last time (kept when it next fails to parse). */
-  #contributed = new Map<string, LoadedObject[]>();
-  /** The objects of the last assembly, by key: each one's last valid version. */
-  #lastValid = new Map<string, LoadedObject>();
+  readonly #contributed = new Map<string, LoadedObject[]>();
+  /** By key, the object in use; between assemblies, the objects of the last one (each one's last valid version). */
+  readonly #inUse = new Map<string, InUse>();
+  #pass = 0;
   readonly #hashes = new WeakMap<object, string>();
 
   /** Combines the files (in path order) into a ResourceSet; `now` stamps objects seen for the first time. */
   assemble(files: readonly FileRecord[], now: Date): Assembled {
+    const pass = ++this.#pass;
+    const stampedAt = kubernetesTime(now);
     const diagnostics: Diagnostic[] = [];
+    const resources = emptyResourceSet();
+    const objects: AnyObject[] = [];
     // The keys valid somewhere, needed only to decide whether a rejected object's last version stands in.
     const validKeys = files.some((file) => file.parse.rejected.length > 0 && !this.#keepsPrevious(file)) ? this.#validKeys(files) : new Set<string>();
-
-    const contributed = new Map<string, LoadedObject[]>();
-    const all: LoadedObject[] = [];
     for (const file of files) {
-      diagnostics.push(...file.parse.diagnostics);
-      const objects = this.#keepsPrevious(file)
+      for (const diagnostic of file.parse.diagnostics) diagnostics.push(diagnostic);
+      const contributed = this.#keepsPrevious(file)
         ? this.#keepPrevious(file, diagnostics)
-        : this.#withLastValid(file, validKeys, diagnostics);
-      contributed.set(file.rel, objects);
-      for (const loaded of objects) all.push(loaded);
+        : this.#withLastValid(file, validKeys, pass, diagnostics);
+      if (this.#contributed.get(file.rel) !== contributed) this.#contributed.set(file.rel, contributed);
+      for (const loaded of contributed) {
+        const inUse = this.#inUse.get(loaded.key);
+        if (inUse?.pass === pass) {
+          diagnostics.push(duplicateObject(loaded, inUse.loaded));
+          continue;
+        }
+        if (inUse === undefined) this.#inUse.set(loaded.key, { loaded, pass, before: undefined });
+        else {
+          inUse.before = inUse.loaded;
+          inUse.loaded = loaded;
+          inUse.pass = pass;
+        }
+        this.#history.stamp(loaded.object, stampedAt, loaded.key);
+        (resources[KIND_TO_FIELD[loaded.object.kind]] as AnyObject[]).push(loaded.object);
+        objects.push(loaded.object);
+      }
     }
-
-    const built = buildResourceSet(all);
-    diagnostics.push(...built.diagnostics);
-    const stampedAt = kubernetesTime(now);
-    for (const [key, loaded] of built.winners) this.#history.stamp(loaded.object, stampedAt, key);
-    this.#history.retain(built.winners);
-    this.#lastValid = built.winners;
-    this.#contributed = contributed;
+    this.#forgetMissing(files, objects.length, pass);
 
     diagnostics.sort(compareDiagnostics);
-    const objects = Array.from(built.winners.values(), (loaded) => loaded.object);
-    return { resources: built.resources, diagnostics, content: { objects, diagnostics: JSON.stringify(diagnostics) } };
+    return { resources, diagnostics, content: { objects, diagnostics: JSON.stringify(diagnostics) } };
   }
 
   /**
@@ -80,6 +101,21 @@ export class ConfigState {
     return a.objects.every((object, i) => object === b.objects[i] || this.#hash(object) === this.#hash(b.objects[i] as AnyObject));
   }
 
+  /** Drops what concerns files and objects gone since the last assembly (nothing to do when none are). */
+  #forgetMissing(files: readonly FileRecord[], inUse: number, pass: number): void {
+    if (this.#contributed.size > files.length) {
+      const present = new Set(files.map((file) => file.rel));
+      for (const rel of this.#contributed.keys()) if (!present.has(rel)) this.#contributed.delete(rel);
+    }
+    if (this.#inUse.size > inUse) {
+      for (const [key, entry] of this.#inUse) {
+        if (entry.pass === pass) continue;
+        this.#inUse.delete(key);
+        this.#history.forget(key);
+      }
+    }
+  }
+
   #hash(object: AnyObject): string {
     let hash = this.#hashes.get(object);
     if (hash === undefined) {
@@ -92,7 +128,7 @@ export class ConfigState {
   #validKeys(files: readonly FileRecord[]): Set<string> {
     const keys = new Set<string>();
     for (const file of files) {
-      if (!this.#keepsPrevious(file)) for (const loaded of file.parse.objects) keys.add(objectKey(loaded.object));
+      if (!this.#keepsPrevious(file)) for (const loaded of file.parse.objects) keys.add(loaded.key);
     }
     return keys;
   }
@@ -112,15 +148,17 @@ export class ConfigState {
   }
 
   /** The file's valid objects, plus the last valid version of each object it now gets wrong. */
-  #withLastValid(file: FileRecord, validKeys: Set<string>, diagnostics: Diagnostic[]): LoadedObject[] {
+  #withLastValid(file: FileRecord, validKeys: Set<string>, pass: number, diagnostics: Diagnostic[]): LoadedObject[] {
     if (file.parse.rejected.length === 0) return file.parse.objects;
     const objects = [...file.parse.objects];
     for (const rejected of file.parse.rejected) {
       const key = `${rejected.kind}/${rejected.namespace ?? ''}/${rejected.name}`;
-      const last = this.#lastValid.get(key);
+      const inUse = this.#inUse.get(key);
+      // What the last assembly used (this one may already use something else, e.g. a broken file's kept object).
+      const last = inUse?.pass === pass ? inUse.before : inUse?.loaded;
       if (last === undefined || validKeys.has(key)) continue;
       validKeys.add(key);
-      objects.push({ object: last.object, source: rejected.source });
+      objects.push({ object: last.object, source: rejected.source, key });
       diagnostics.push({
         severity: 'warning',
         file: rejected.source.file,

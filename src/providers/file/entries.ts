@@ -1,37 +1,42 @@
-// One manifest file as last read: its stat, content hash and parse. Reading
-// a file again parses it only when its content changed, and then re-reads
-// only its changed documents (parseManifests with the previous parse).
+// One manifest file as last read: its stat, content and parse. Reading a
+// file again parses it only when its content changed, and then re-reads only
+// its changed documents (parseManifests with the previous parse). The text is
+// kept to compare with, rather than a hash of it: comparing is cheaper than
+// hashing, and the text stays in memory anyway (strings read from it are
+// slices of it).
 import type { ParseResult } from '../../load/index.ts';
 import { parseManifests } from '../../load/index.ts';
 import type { ManifestFile } from './files.ts';
 import { readManifest } from './files.ts';
 
-export interface FileEntry {
+export type FileEntry = Content & {
+  rel: string;
   stat: ManifestFile;
-  hash: string;
   parse: ParseResult;
-}
+};
 
-export type Content = { text: string; hash: string } | { unreadable: string; hash: string };
+/** The text of a file, or why it could not be read. */
+export type Content = { text: string; unreadable?: undefined } | { text?: undefined; unreadable: string };
 
 /** A file's content, or undefined when it no longer exists. Never throws. */
 export function readContent(file: ManifestFile): Content | undefined {
   try {
-    return readManifest(file.abs);
+    return { text: readManifest(file.abs) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    const message = `cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
-    return { unreadable: message, hash: `unreadable:${code ?? message}` };
+    return { unreadable: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
 /** The entry for `file` with `content`; `changed` is false when the content is what `previous` had. */
 export function entryOf(file: ManifestFile, content: Content, previous?: FileEntry): { entry: FileEntry; changed: boolean } {
-  if (previous !== undefined && previous.hash === content.hash) return { entry: { ...previous, stat: file }, changed: false };
+  if (previous !== undefined && previous.text === content.text && previous.unreadable === content.unreadable) {
+    return { entry: { ...previous, stat: file }, changed: false };
+  }
   const parse: ParseResult =
-    'text' in content
-      ? parseManifests(content.text, file.rel, previous?.parse)
-      : { objects: [], rejected: [], syntaxError: true, diagnostics: [{ severity: 'error', file: file.rel, message: content.unreadable }] };
-  return { entry: { stat: file, hash: content.hash, parse }, changed: true };
+    content.text === undefined
+      ? { objects: [], rejected: [], syntaxError: true, diagnostics: [{ severity: 'error', file: file.rel, message: content.unreadable }] }
+      : parseManifests(content.text, file.rel, previous?.parse);
+  return { entry: { rel: file.rel, stat: file, ...content, parse }, changed: true };
 }

@@ -51,9 +51,9 @@ export class ObjectHistory {
     object.metadata.creationTimestamp = entry.creationTimestamp;
   }
 
-  /** Forgets every object whose key is not in `present`. */
-  retain(present: ReadonlySet<string> | ReadonlyMap<string, unknown>): void {
-    for (const key of this.#entries.keys()) if (!present.has(key)) this.#entries.delete(key);
+  /** Forgets the object of `key` (it is gone: if it comes back, it is a new object). */
+  forget(key: string): void {
+    this.#entries.delete(key);
   }
 }
 

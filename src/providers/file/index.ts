@@ -203,8 +203,7 @@ export class FileProvider {
   }
 
   #assemble(): Assembled {
-    const records: FileRecord[] = [...this.#files].map(([rel, entry]) => ({ rel, parse: entry.parse }));
-    return this.#state.assemble(records, this.#clock());
+    return this.#state.assemble([...this.#files.values()], this.#clock());
   }
 
   #commit(assembled: Assembled): Snapshot {
