@@ -125,3 +125,14 @@ export async function startPortico(options: PorticoStart): Promise<PorticoProces
     stop: () => process_.stop(),
   };
 }
+
+/** Time series (sample lines) and metric families in Prometheus text. */
+export function countSeries(text: string): { series: number; families: number } {
+  let series = 0;
+  const families = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# TYPE ')) families.add(line.split(' ')[2] ?? '');
+    else if (line.trim() !== '' && !line.startsWith('#')) series++;
+  }
+  return { series, families: families.size };
+}

@@ -76,12 +76,14 @@ async function main(): Promise<number> {
   const workers = positive(values.workers, 1, 'workers');
 
   const tools = ensureTools(['wrk', 'taskset']);
-  const twoCores = availableParallelism() >= 2;
+  // Read before this script pins itself (then it sees only its own core).
+  const coreCount = availableParallelism();
+  const twoCores = coreCount >= 2;
   const cores = twoCores && workers === 1 ? { portico: '0', load: '1' } : { portico: '0-1', load: '0-1' };
   // This script (the clients and backends) keeps to the load core.
   const taskset = findTool('taskset');
   if (taskset && twoCores) execFileSync(taskset, ['-pc', cores.load, String(process.pid)], { stdio: 'ignore' });
-  process.stdout.write(`Portico change bench — ${cpus()[0]?.model ?? 'unknown'} × ${availableParallelism()}; Portico on core ${cores.portico} with ${workers} worker(s), clients/backends/wrk on core ${cores.load}\n\n`);
+  process.stdout.write(`Portico change bench — ${cpus()[0]?.model ?? 'unknown'} × ${coreCount}; Portico on core ${cores.portico} with ${workers} worker(s), clients/backends/wrk on core ${cores.load}\n\n`);
 
   const dir = await mkdtemp(join(tmpdir(), 'portico-bench-change-'));
   benchDir = dir;
@@ -120,7 +122,7 @@ async function main(): Promise<number> {
   const targets = changeTargets(results, parts);
   process.stdout.write(`${formatTargets('Targets', targets)}\n`);
   if (values.json) {
-    await writeFile(values.json, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: availableParallelism() }, options: { quick, routes, edits, endpointSteps, statusRoutes, rate, workers }, results, targets }, null, 2)}\n`);
+    await writeFile(values.json, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: coreCount }, options: { quick, routes, edits, endpointSteps, statusRoutes, rate, workers }, results, targets }, null, 2)}\n`);
     process.stdout.write(`wrote ${values.json}\n`);
   }
   return 0;
