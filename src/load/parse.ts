@@ -1,7 +1,9 @@
 // YAML text → validated objects with file/line diagnostics. A file holds any
 // number of documents (---); empty documents are skipped and `kind: List`
 // documents are expanded into their items, as kubectl does. How the YAML is
-// read (fast reader or yaml package, see yaml/read.ts) does not show here.
+// read (fast reader or yaml package, see yaml/read-slice.ts) does not show
+// here; re-parsing with the previous result reuses unchanged documents
+// (reuse.ts).
 import type { SourceLocation } from '../model/meta.ts';
 import type { AnyObject } from '../model/resources.ts';
 import type { Diagnostic } from './diagnostics.ts';

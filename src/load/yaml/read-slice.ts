@@ -20,7 +20,7 @@ export interface SliceRead {
  * document need not be checked.
  */
 export function readSlice(text: string, slice: DocumentSlice, outerLine: number, usualText: boolean): SliceRead {
-  const usual = usualText || hasOnlyUsualCharacters(text.slice(slice.start, slice.end));
+  const usual = usualText || hasOnlyUsualCharacters(slice.start === 0 && slice.end === text.length ? text : text.slice(slice.start, slice.end));
   const fast = usual ? readFastDocument(text, slice.start, slice.end) : undefined;
   if (fast === undefined) return readWithYamlPackage(text, slice, outerLine);
   // The slice starts on the line after its opening marker, if it has one.

@@ -74,7 +74,7 @@ async function walk(dir: string, relDir: string, tree: ManifestTree, visited: Se
     // Folders, links and manifests; other plain files need no stat.
     if (isSkipped(entry.name) || (entry.isFile() && !MANIFEST.test(entry.name))) continue;
     await pacer.step();
-    const abs = path.join(dir, entry.name);
+    const abs = dir + path.sep + entry.name; // dir is resolved and a name has no separator: nothing to normalise
     const stats = statOrUndefined(abs); // follows links
     if (stats === undefined) continue; // a dangling link or a file deleted mid-walk
     if (stats.isDirectory()) {
