@@ -1,5 +1,5 @@
 // Access logs: one JSON line per finished request on stdout (pino), with the
-// data plane's RequestLogInfo fields and an ISO timestamp. Off unless asked for
+// data plane's RequestLogInfo fields, an ISO timestamp and "log":"access". Off unless asked for
 // (`--access-log`): then nothing is allocated or written for it per request.
 //
 // Every worker process writes to the same stdout. Writes are asynchronous and
@@ -22,8 +22,9 @@ export function createAccessLog(options: { fd?: number } = {}): AccessLog {
     {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
-      // One kind of line only: the level would say nothing.
-      formatters: { level: () => ({}) },
+      // In place of a level (always the same here): what tells these lines
+      // apart from the other logs on stdout.
+      formatters: { level: () => ({ log: 'access' }) },
     },
     destination,
   );
