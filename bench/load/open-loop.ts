@@ -7,8 +7,8 @@
 // (up to a cap) when all are busy.
 //
 // Timers in Node have millisecond resolution, so sends leave in per-millisecond
-// batches: that lag is measured too (sent − scheduled) and reported, so a run in
-// which the generator itself could not keep up is visible as such.
+// batches: that lateness is measured too (queued − scheduled) and reported, so a
+// run in which the generator itself could not keep up is visible as such.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -43,7 +43,12 @@ export interface OpenLoopResult {
   seconds: number;
   /** Answers with a 2xx or 3xx status: latency from the scheduled send time, in ms. */
   latencyMs: Percentiles;
-  /** sent − scheduled, in ms: how far behind its schedule the generator sent. */
+  /**
+   * How late the generator's own timer put each request in the send queue
+   * (queued − scheduled, ms): the generator's lateness alone. Time a request
+   * then waits for a free connection is the proxy's slowness and is part of
+   * `latencyMs`, not of this.
+   */
   lagMs: Percentiles;
   /** Answers that were not 2xx/3xx. */
   badStatuses: number;
@@ -188,8 +193,11 @@ class Generator {
     return this.#queue.length - this.#queueHead;
   }
 
-  enqueue(times: number[]): void {
-    for (const time of times) this.#queue.push(time);
+  enqueue(times: number[], now: number): void {
+    for (const time of times) {
+      this.#queue.push(time);
+      this.lags.push(now - time);
+    }
     this.scheduled += times.length;
     this.dispatch();
   }
@@ -197,6 +205,11 @@ class Generator {
   connected(connection: Connection): void {
     this.#connecting--;
     this.idle(connection);
+  }
+
+  /** No connection is still connecting (each has connected or failed). */
+  get settled(): boolean {
+    return this.#connecting === 0;
   }
 
   idle(connection: Connection): void {
@@ -210,7 +223,6 @@ class Generator {
       const connection = this.#idle.pop();
       if (!connection) break;
       const scheduled = this.#queue[this.#queueHead++] as number;
-      this.lags.push(now - scheduled);
       const request = this.#requests[this.#pathIndex] as Buffer;
       this.#pathIndex = (this.#pathIndex + 1) % this.#requests.length;
       connection.send(request, { scheduled, sent: now });
@@ -277,6 +289,9 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   if (options.paths.length === 0) throw new Error('open-loop needs at least one path');
   const generator = new Generator(options);
   for (let i = 0; i < generator.options.connections; i++) generator.open();
+  // The schedule starts once the first connections are up: requests due while
+  // connecting would queue and measure the handshake, not the proxy.
+  for (const until = performance.now() + 2_000; !generator.settled && performance.now() < until;) await sleep(1);
   const interval = 1000 / options.rate;
   const start = performance.now();
   const end = options.seconds === undefined ? Number.POSITIVE_INFINITY : start + options.seconds * 1000;
@@ -290,7 +305,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       due.push(time);
       next++;
     }
-    if (due.length > 0) generator.enqueue(due);
+    if (due.length > 0) generator.enqueue(due, now);
     generator.expire(now);
     if (now >= end) break;
     await sleep(1);
