@@ -38,9 +38,11 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
   let outerStart = 0;
   let start = 0;
   MARKER_LIKE.lastIndex = 0;
-  for (let match = MARKER_LIKE.exec(text); match !== null; match = MARKER_LIKE.exec(text)) {
-    const at = match.index;
-    if (text[at] === '%') return undefined;
+  // test() rather than exec(): no match array per document; the match ends at lastIndex.
+  while (MARKER_LIKE.test(text)) {
+    const end = MARKER_LIKE.lastIndex;
+    if (text[end - 1] === '%') return undefined;
+    const at = end - 3;
     if (!isMarkerAt(text, at)) continue;
     if (text[at] === '.') return undefined;
     let lineEnd = text.indexOf('\n', at);
