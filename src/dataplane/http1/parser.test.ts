@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { CONTINUE, Http1Parser, PAUSE, SKIP_BODY } from './parser.ts';
-import type { MessageHead } from './parser.ts';
+import type { ExecuteResult, MessageHead } from './parser.ts';
 
 function recorder(onHead: (head: MessageHead) => number = () => CONTINUE) {
   const events: Array<[string, unknown]> = [];
@@ -79,5 +82,33 @@ describe('Http1Parser', () => {
     const truncated = new Http1Parser('response', recorder().handler, 0);
     truncated.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort'));
     assert.notEqual(truncated.finish(), undefined);
+  });
+
+  it('reads a socket itself, reports each read, and hands back what follows a pause', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    const client = connect(port, '127.0.0.1');
+    const [accepted] = (await once(server, 'connection')) as [Socket];
+    const { events, handler } = recorder((head) => (head.target === '/2' ? PAUSE : CONTINUE));
+    const parser = new Http1Parser('request', handler, 0);
+    const reads: Array<{ result: ExecuteResult; rest: string }> = [];
+    const read = new Promise<void>((resolve) => {
+      assert.equal(parser.consume(accepted, (result) => {
+        const consumed = result.kind === 'error' ? 0 : result.consumed;
+        reads.push({ result, rest: parser.currentRead().subarray(consumed).toString() });
+        resolve();
+      }), true);
+    });
+    client.write('GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3');
+    await read;
+    assert.deepEqual(events.map(([kind, value]) => (kind === 'head' ? (value as MessageHead).target : kind)), ['/1', 'end', '/2']);
+    assert.equal(reads[0]?.result.kind, 'paused');
+    assert.equal(reads[0]?.rest, 'GET /3');
+    parser.close();
+    client.destroy();
+    accepted.destroy();
+    server.close();
   });
 });

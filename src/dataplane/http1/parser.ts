@@ -4,7 +4,13 @@
 // flags, so llhttp itself rejects the request smuggling vectors (duplicate or
 // conflicting Content-Length, Transfer-Encoding with Content-Length, bad chunk
 // framing, bare LF, obs-fold, whitespace before ':').
+//
+// A parser can also read a socket itself (`consume`), as Node's own HTTP
+// server does: llhttp then parses straight from one shared read buffer in
+// C++, with no Buffer allocated per read and no stream layer in between.
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+import { streamHandle } from './stream-handle.ts';
 
 interface NativeParser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenientFlags: number): void;
@@ -12,6 +18,10 @@ interface NativeParser {
   finish(): NativeError | undefined;
   resume(): void;
   close(): void;
+  consume(handle: object): void;
+  unconsume(): void;
+  /** Inside an onRead callback: a copy of the bytes of that read. */
+  getCurrentBuffer(): Buffer;
   [key: number]: unknown;
 }
 
@@ -29,6 +39,7 @@ interface NativeParserClass {
   kOnHeadersComplete: number;
   kOnBody: number;
   kOnMessageComplete: number;
+  kOnExecute: number;
   kLenientNone: number;
 }
 
@@ -107,7 +118,9 @@ export class Http1Parser {
   #pendingTarget = '';
   #headSeen = false;
   #closed = false;
-  #executing = false;
+  #consumed = false;
+  /** llhttp frames on the stack (execute, finish, or a callback of a read it does itself). */
+  #depth = 0;
 
   constructor(kind: 'request' | 'response', handler: ParserHandler, maxHeaderSize: number) {
     this.#handler = handler;
@@ -119,6 +132,7 @@ export class Http1Parser {
       target: string | undefined, status: number | undefined, statusMessage: string | undefined,
       upgrade: boolean, keepAlive: boolean,
     ): number => {
+      this.#depth++;
       this.#headSeen = true;
       let allHeaders = headers;
       if (allHeaders === undefined) {
@@ -130,7 +144,7 @@ export class Http1Parser {
         fullTarget = this.#pendingTarget;
         this.#pendingTarget = '';
       }
-      return this.#handler.onHead({
+      const verdict = this.#handler.onHead({
         versionMajor,
         versionMinor,
         headers: allHeaders,
@@ -141,9 +155,16 @@ export class Http1Parser {
         upgrade,
         keepAlive,
       });
+      this.#depth--;
+      return verdict;
     };
-    native[HTTPParser.kOnBody] = (chunk: Buffer) => this.#handler.onBody(chunk);
+    native[HTTPParser.kOnBody] = (chunk: Buffer) => {
+      this.#depth++;
+      this.#handler.onBody(chunk);
+      this.#depth--;
+    };
     native[HTTPParser.kOnMessageComplete] = () => {
+      this.#depth++;
       this.#headSeen = false;
       let trailers = EMPTY;
       if (this.#pendingHeaders.length > 0) {
@@ -151,36 +172,57 @@ export class Http1Parser {
         this.#pendingHeaders = [];
       }
       this.#handler.onMessageComplete(trailers);
+      this.#depth--;
     };
     this.#native = native;
   }
 
-  /** True while `execute` or `finish` is on the stack (callbacks must not re-enter). */
-  get executing(): boolean {
-    return this.#executing;
-  }
-
   execute(data: Buffer): ExecuteResult {
-    this.#executing = true;
+    this.#depth++;
     let result: number | NativeError;
     try {
       result = this.#native.execute(data);
     } finally {
-      this.#executing = false;
+      this.#depth--;
     }
-    if (typeof result === 'number') return { kind: 'ok', consumed: result };
-    if (result.code === 'HPE_PAUSED') return { kind: 'paused', consumed: result.bytesParsed ?? 0 };
-    return { kind: 'error', error: { code: result.code, reason: result.reason ?? result.message } };
+    return toResult(result);
+  }
+
+  /**
+   * From now on llhttp reads `socket` itself; `onRead` follows each read's
+   * callbacks with what that read did. Reading is then started and stopped
+   * with startReading/stopReading, not socket.pause/resume. False when the
+   * socket cannot be read this way (it has no stream handle).
+   */
+  consume(socket: Socket, onRead: (result: ExecuteResult) => void): boolean {
+    const handle = streamHandle(socket);
+    if (handle === undefined) return false;
+    this.#native[HTTPParser.kOnExecute] = (result: number | NativeError) => onRead(toResult(result));
+    this.#native.consume(handle);
+    this.#consumed = true;
+    return true;
+  }
+
+  /** Hands reading back to the socket's stream (before the socket leaves HTTP). */
+  unconsume(): void {
+    if (!this.#consumed) return;
+    this.#consumed = false;
+    this.#native.unconsume();
+  }
+
+  /** Inside onRead: a copy of the bytes of that read (for the rest of a read llhttp stopped in). */
+  currentRead(): Buffer {
+    return this.#native.getCurrentBuffer();
   }
 
   /** The peer closed: completes a message delimited by the end of the connection, or reports a truncated one. */
   finish(): ParseError | undefined {
-    this.#executing = true;
+    this.#depth++;
     let result: NativeError | undefined;
     try {
       result = this.#native.finish();
     } finally {
-      this.#executing = false;
+      this.#depth--;
     }
     return result === undefined ? undefined : { code: result.code, reason: result.reason ?? result.message };
   }
@@ -194,8 +236,9 @@ export class Http1Parser {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.unconsume();
     // Freeing while llhttp is on the stack would pull the state out from under it.
-    if (this.#executing) setImmediate(() => this.#native.close());
+    if (this.#depth > 0) setImmediate(() => this.#native.close());
     else this.#native.close();
   }
 
@@ -204,4 +247,10 @@ export class Http1Parser {
     for (const value of headers) this.#pendingHeaders.push(value);
     if (!this.#headSeen) this.#pendingTarget += target;
   }
+}
+
+function toResult(result: number | NativeError): ExecuteResult {
+  if (typeof result === 'number') return { kind: 'ok', consumed: result };
+  if (result.code === 'HPE_PAUSED') return { kind: 'paused', consumed: result.bytesParsed ?? 0 };
+  return { kind: 'error', error: { code: result.code, reason: result.reason ?? result.message } };
 }

@@ -1,9 +1,10 @@
-// One client connection: feeds bytes to llhttp, serves requests strictly one
-// at a time and in order, and enforces the connection's deadlines (checked by
-// the shared clock's sweep). Pipelining: while a request is in flight, the
-// next head is parsed and held (llhttp is paused right after it) and the
-// socket stops reading, so at most one request waits and the rest stay in the
-// kernel's buffers: memory stays bounded whatever the client sends.
+// One client connection: llhttp reads the socket directly (no stream layer,
+// no Buffer per read), requests are served strictly one at a time and in
+// order, and the connection's deadlines are checked by the shared clock's
+// sweep. Pipelining: while a request is in flight, the next head is parsed and
+// held (llhttp is paused right after it) and the socket stops reading, so at
+// most one request waits and the rest stay in the kernel's buffers: memory
+// stays bounded whatever the client sends.
 import type { Socket } from 'node:net';
 import type { Logger } from '../../telemetry/log.ts';
 import type { Clock, Sweepable } from './clock.ts';
@@ -11,9 +12,11 @@ import { reasonPhrase } from './head.ts';
 import type { HttpLimits } from './limits.ts';
 import { CONTINUE, Http1Parser, PAUSE } from './parser.ts';
 import type { MessageHead, ParseError, ParserHandler } from './parser.ts';
+import type { ExecuteResult } from './parser.ts';
 import { checkRequestHead } from './request-checks.ts';
 import { ServerRequest } from './server-request.ts';
 import type { RequestHost } from './server-request.ts';
+import { startReading, stopReading } from './stream-handle.ts';
 
 export interface RequestHandler {
   onRequest(request: ServerRequest): void;
@@ -53,6 +56,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   /** When the head being awaited started (its first byte, or the connection's start); 0 when none is awaited. */
   #headStartedAt: number;
   #headBytesSeen = false;
+  /** A head started or a message ended since the last read was handled (see #onRead). */
+  #messageEvents = false;
   #idleSince = 0;
   #clientEnded = false;
   #closing = false;
@@ -69,12 +74,15 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     this.localPort = socket.localPort ?? 0;
     this.#parser = new Http1Parser('request', this, owner.limits.maxHeaderBytes);
     this.#headStartedAt = owner.clock.now;
-    socket.setNoDelay(true);
-    socket.on('data', (data: Buffer) => this.#onData(data));
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => this.#owner.logger.debug({ err: error.message, remote: this.remoteAddress }, 'client socket error'));
     socket.on('close', () => this.#onClose());
     socket.on('drain', () => this.#current?.drained());
+    if (!this.#parser.consume(socket, (result) => this.#onRead(result))) {
+      // Every socket a net or tls server accepts has a stream handle; one without is a bug.
+      owner.logger.error({ remote: this.remoteAddress }, 'client socket cannot be read by llhttp');
+      socket.destroy();
+    }
   }
 
   // ------------------------------------------------------------ RequestHost
@@ -102,14 +110,14 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   }
 
   pauseReading(reason: number): void {
-    if (this.#pauseReasons === 0) this.socket.pause();
+    if (this.#pauseReasons === 0) stopReading(this.socket);
     this.#pauseReasons |= reason;
   }
 
   resumeReading(reason: number): void {
     if ((this.#pauseReasons & reason) === 0) return;
     this.#pauseReasons &= ~reason;
-    if (this.#pauseReasons === 0 && !this.#closed) this.socket.resume();
+    if (this.#pauseReasons === 0 && !this.#closed) startReading(this.socket);
   }
 
   closeAfterResponse(): void {
@@ -139,7 +147,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       this.#startRequest(head);
       if (this.#closing || this.#closed) return;
       this.#parser.resume();
-      if (leftover.length > 0) this.#parse(leftover);
+      // Even with nothing left over: llhttp completes the held message only when it runs again.
+      this.#parse(leftover);
       if (this.#queued === undefined && this.#deferredError === undefined) this.resumeReading(PAUSED_FOR_PIPELINE);
       if (this.#clientEnded && this.#current === undefined && this.#queued === undefined) this.closeAfterResponse();
       return;
@@ -156,11 +165,14 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     this.#current = undefined;
     const head = this.#leftover ?? EMPTY;
     this.#leftover = undefined;
-    this.socket.removeAllListeners('data');
+    // The socket's own stream reads from here on; it thinks a read it asked
+    // for is still pending (llhttp took every byte), so start reading for it:
+    // bytes arriving before the tunnel takes them wait in the stream's buffer.
+    this.#parser.close();
     this.socket.removeAllListeners('end');
     this.socket.removeAllListeners('drain');
-    this.#parser.close();
     this.#pauseReasons = 0;
+    startReading(this.socket);
     return { socket: this.socket, head };
   }
 
@@ -172,6 +184,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   // ------------------------------------------------------------ parser events
 
   onHead(head: MessageHead): number {
+    this.#messageEvents = true;
     if (this.#current !== undefined) {
       this.#queued = head;
       return PAUSE;
@@ -186,6 +199,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   }
 
   onMessageComplete(): void {
+    this.#messageEvents = true;
     const current = this.#current;
     if (current === undefined) return;
     if (current.upgrade && !current.finished) {
@@ -197,31 +211,41 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
 
   // ------------------------------------------------------------ socket events
 
-  #onData(data: Buffer): void {
-    if ((this.#pauseReasons & (PAUSED_FOR_PIPELINE | PAUSED_FOR_UPGRADE)) !== 0) {
-      // Reading is paused, but a chunk already on its way arrived: keep it for later.
-      this.#leftover = this.#leftover === undefined ? data : Buffer.concat([this.#leftover, data]);
-      return;
-    }
-    if (this.#current === undefined && !this.#headBytesSeen) {
+  /** After llhttp parsed one read of the socket (its callbacks have run). */
+  #onRead(result: ExecuteResult): void {
+    const startedOrEnded = this.#messageEvents;
+    this.#messageEvents = false;
+    if (result.kind === 'ok' && !startedOrEnded && this.#current === undefined && !this.#headBytesSeen) {
+      // Bytes of a head that is not complete yet: its header timeout runs from
+      // now (or from the connection's start, for its first request).
       this.#headBytesSeen = true;
       if (this.#idleSince !== 0) this.#headStartedAt = this.#owner.clock.now;
     }
-    this.#parse(data);
+    this.#afterParse(result, undefined);
   }
 
+  /** Parses bytes read earlier (what followed a pipelined head). */
   #parse(data: Buffer): void {
     const result = this.#parser.execute(data);
+    this.#messageEvents = false;
+    this.#afterParse(result, data);
+  }
+
+  /** `data`: the bytes parsed, or undefined for a read llhttp did itself (then copied only if some are left over). */
+  #afterParse(result: ExecuteResult, data: Buffer | undefined): void {
     if (result.kind === 'ok') {
       const current = this.#current;
-      if (current?.upgrade === true && current.bodyComplete && !current.finished && result.consumed < data.length) {
-        this.#leftover = data.subarray(result.consumed);
+      if (current?.upgrade === true && current.bodyComplete && !current.finished) {
+        // Bytes after an upgrade request belong to the tunnel.
+        const bytes = data ?? this.#parser.currentRead();
+        if (result.consumed < bytes.length) this.#leftover = bytes.subarray(result.consumed);
       }
       return;
     }
     if (result.kind === 'paused') {
       if (this.#closing) return;
-      this.#leftover = result.consumed < data.length ? data.subarray(result.consumed) : undefined;
+      const bytes = data ?? this.#parser.currentRead();
+      this.#leftover = result.consumed < bytes.length ? bytes.subarray(result.consumed) : undefined;
       this.pauseReading(PAUSED_FOR_PIPELINE);
       return;
     }
