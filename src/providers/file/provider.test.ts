@@ -271,7 +271,12 @@ test('when the folder itself disappears, the last configuration stays until it i
     ['cannot read the config folder; keeping the last configuration'],
     'logged once, not on every rescan',
   );
-  await put('b.yaml', configMap('b'));
+  // The folder comes back whole (made aside, then renamed into place): a scan
+  // between a mkdir and a write would rightly see an empty folder.
+  const aside = `${dir}-aside`;
+  await mkdir(aside);
+  await writeFile(path.join(aside, 'b.yaml'), configMap('b'));
+  await rename(aside, dir);
   await provider.reload();
   assert.deepEqual(names(await next()), ['b']);
 });
