@@ -122,6 +122,10 @@ async function main(): Promise<number> {
   for (const { outcome, summaries: rows } of summaries) process.stdout.write(`${formatTable(outcome, rows)}\n\n`);
   const targets = benchTargets(summaries);
   process.stdout.write(`${formatTargets('Targets (Portico; ratios to nginx in this run, one core each)', targets)}\n\n`);
+  // The bench itself keeps about one process per core busy; more than that is
+  // other programs sharing the cores: say so next to the verdicts.
+  const [after] = loadavg();
+  if (after !== undefined && after > availableParallelism() + 0.5) process.stdout.write(`note: the machine was busy during the run (load average ${after.toFixed(2)} on ${availableParallelism()} cores): treat the ratios as rough\n\n`);
 
   if (values.json) {
     const report = {
