@@ -59,7 +59,8 @@ export function readFastDocument(text: string, start: number, end: number): Fast
   try {
     return reader.readDocument();
   } catch (error) {
-    if (error === UNSUPPORTED) return undefined;
+    // Too deep to read recursively (a stack overflow): the yaml package decides, as before.
+    if (error === UNSUPPORTED || error instanceof RangeError) return undefined;
     throw error;
   }
 }

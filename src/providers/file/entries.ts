@@ -34,9 +34,18 @@ export function entryOf(file: ManifestFile, content: Content, previous?: FileEnt
   if (previous !== undefined && previous.text === content.text && previous.unreadable === content.unreadable) {
     return { entry: { ...previous, stat: file }, changed: false };
   }
-  const parse: ParseResult =
-    content.text === undefined
-      ? { objects: [], rejected: [], syntaxError: true, diagnostics: [{ severity: 'error', file: file.rel, message: content.unreadable }] }
-      : parseManifests(content.text, file.rel, previous?.parse);
-  return { entry: { rel: file.rel, stat: file, ...content, parse }, changed: true };
+  return { entry: { rel: file.rel, stat: file, ...content, parse: parse(file, content, previous) }, changed: true };
+}
+
+function parse(file: ManifestFile, content: Content, previous: FileEntry | undefined): ParseResult {
+  let unreadable = content.unreadable;
+  if (content.text !== undefined) {
+    try {
+      return parseManifests(content.text, file.rel, previous?.parse);
+    } catch (error) {
+      // The parser gave up on the text (e.g. nesting too deep for the yaml package): the file cannot be read.
+      unreadable = `cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return { objects: [], rejected: [], syntaxError: true, diagnostics: [{ severity: 'error', file: file.rel, message: unreadable ?? '' }] };
 }
