@@ -11,7 +11,9 @@ const usage = `usage: portico <command> [options]
 
 commands:
   serve --config DIR [--admin-port N] [--bind-address ADDR] [--workers N]
-                       serve the Gateways in DIR, reloading when files change
+        [--access-log] [--route-metrics] [--drain-timeout MS]
+                       serve the Gateways in DIR, reloading when files change,
+                       with one worker process per core (PORTICO_WORKERS=N)
   check --config DIR [--output json]
                        print the status the controller would write; exit 1 if
                        any gateway or route is not Accepted or has unresolved refs

@@ -1,8 +1,6 @@
 // `portico serve --config DIR [--admin-port N] [--bind-address ADDR] [--workers N]
 //                [--access-log] [--route-metrics] [--drain-timeout MS]`
 import { availableParallelism } from 'node:os';
-import { startPortico } from '../control/app.ts';
-import { createLogger } from '../telemetry/log.ts';
 import { ensureSemiSpace, workerExecArgv } from '../workers/v8-flags.ts';
 import { parse, portFlag, requireFlag, UsageError, withUsage } from './args.ts';
 import { untilSignal } from './signals.ts';
@@ -41,6 +39,9 @@ export function run(argv: string[]): Promise<number> {
     // setting too: this replaces the process with one that has it (same pid).
     if (workers === 1) ensureSemiSpace();
 
+    // Loaded only now: a usage error answers at once, and the re-executed
+    // process is the only one that loads the whole of Portico.
+    const [{ startPortico }, { createLogger }] = await Promise.all([import('../control/app.ts'), import('../telemetry/log.ts')]);
     const logger = createLogger();
     const portico = await startPortico({
       configDir,
@@ -58,7 +59,11 @@ export function run(argv: string[]): Promise<number> {
       { listening: portico.serving.listening(), admin: portico.admin?.port, workers },
       'portico serving',
     );
+    // The file watcher does not hold the process open; with no port bound
+    // (a first configuration that failed) serve must still wait for a fix.
+    const keepAlive = setInterval(() => undefined, 2 ** 30);
     const signal = await untilSignal();
+    clearInterval(keepAlive);
     logger.info({ signal }, 'draining');
     await portico.close({ drainTimeoutMs });
     logger.info({}, 'stopped');

@@ -5,8 +5,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IR, IRGateway, IRHttpRule } from '../ir/types.ts';
 import type { RequestLogInfo } from '../dataplane/runtime.ts';
+import { MetricsState } from './metrics-state.ts';
 import { DURATION_BUCKETS, RequestMetrics } from './request-metrics.ts';
 import type { RequestMetricsSnapshot, RequestSeriesLabels } from './request-metrics.ts';
+
+/** Everything `metrics` counted, as the receiving side sees it. */
+function snapshotOf(metrics: RequestMetrics): RequestMetricsSnapshot {
+  const state = new MetricsState();
+  state.apply(metrics.collect(true));
+  return state.snapshot();
+}
 
 function rule(route: string, index = 0): IRHttpRule {
   return { name: `httproute/default/${route}/rule/${index}`, route: { kind: 'HTTPRoute', namespace: 'default', name: route }, mirrors: [], backends: [] };
@@ -87,7 +95,7 @@ describe('RequestMetrics', () => {
       const metrics = new RequestMetrics({ routeLabels });
       metrics.configure(ir);
       for (const request of requests) metrics.record(done(request));
-      assert.deepEqual(counts(metrics.snapshot()), expected);
+      assert.deepEqual(counts(snapshotOf(metrics)), expected);
     });
   }
 
@@ -95,7 +103,7 @@ describe('RequestMetrics', () => {
     const metrics = new RequestMetrics();
     metrics.configure(oneGateway);
     for (const durationMs of [0.2, 0.5, 7, 120_000]) metrics.record(done({ durationMs }));
-    const [series] = metrics.snapshot().requests;
+    const [series] = snapshotOf(metrics).requests;
     const expected = Array.from({ length: DURATION_BUCKETS.length + 1 }, () => 0);
     expected[0] = 2; // 0.2 ms and exactly 0.5 ms
     expected[DURATION_BUCKETS.indexOf(0.01)] = 1; // 7 ms
@@ -112,7 +120,7 @@ describe('RequestMetrics', () => {
     metrics.record(done({ port: 8081 }));
     metrics.configure({ gateways: [gw('gw', { 8080: [rule('web')] })] });
     metrics.record(done({ port: 8080 }));
-    assert.deepEqual(counts(metrics.snapshot()), { 'default/gw 8080 2xx ': 2 });
+    assert.deepEqual(counts(snapshotOf(metrics)), { 'default/gw 8080 2xx ': 2 });
   });
 
   test('connect errors count per backend and code; other errors do not', () => {
@@ -122,18 +130,40 @@ describe('RequestMetrics', () => {
     metrics.record(done({ status: 503, error: 'connect_refused', backend: 'service/default/a/80' }));
     metrics.record(done({ status: 504, error: 'connect_timeout', backend: 'service/default/b/80' }));
     metrics.record(done({ status: 504, error: 'backend_timeout', backend: 'service/default/b/80' }));
-    assert.deepEqual(metrics.snapshot().connectErrors, [
+    assert.deepEqual(snapshotOf(metrics).connectErrors, [
       { backend: 'service/default/a/80', error: 'connect_refused', count: 2 },
       { backend: 'service/default/b/80', error: 'connect_timeout', count: 1 },
     ]);
+  });
+
+  test('collect hands over only the series changed since the last one, and those a reload dropped; applied, they add up to the full picture', () => {
+    const metrics = new RequestMetrics();
+    metrics.configure({ gateways: [gw('gw', { 8080: [rule('web')], 8081: [rule('web')] })] });
+    const state = new MetricsState();
+    metrics.record(done({ port: 8080 }));
+    metrics.record(done({ port: 8081 }));
+    state.apply(metrics.collect(false));
+    metrics.record(done({ port: 8080, status: 500, error: 'internal_error' }));
+    const changed = metrics.collect(false);
+    assert.deepEqual(changed.series.map(([key]) => key), ['default/gw\n8080\n5xx\ninternal_error']);
+    state.apply(changed);
+    assert.deepEqual(metrics.collect(false).series, [], 'nothing changed since');
+
+    metrics.configure({ gateways: [gw('gw', { 8080: [rule('web')] })] });
+    metrics.record(done({ port: 8080 }));
+    const afterReload = metrics.collect(false);
+    assert.deepEqual(afterReload.removed, ['default/gw\n8081\n2xx\n']);
+    state.apply(afterReload);
+    assert.deepEqual(counts(state.snapshot()), counts(snapshotOf(metrics)));
+    assert.deepEqual(counts(state.snapshot()), { 'default/gw 8080 2xx ': 2, 'default/gw 8080 5xx internal_error': 1 });
   });
 
   test('unknown error codes beyond 32 per group count as "other"', () => {
     const metrics = new RequestMetrics();
     metrics.configure(oneGateway);
     for (let i = 0; i < 40; i++) metrics.record(done({ status: 500, error: `code_${i}` }));
-    const errors = metrics.snapshot().requests.map((series) => series.labels.error);
+    const errors = snapshotOf(metrics).requests.map((series) => series.labels.error);
     assert.equal(errors.length, 33);
-    assert.equal(metrics.snapshot().requests.find((series) => series.labels.error === 'other')?.count, 8);
+    assert.equal(snapshotOf(metrics).requests.find((series) => series.labels.error === 'other')?.count, 8);
   });
 });

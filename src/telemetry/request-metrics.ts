@@ -1,8 +1,9 @@
 // Request metrics on the hot path: one `record` per finished request, doing a
 // map lookup for the port, array reads for the status class and a few number
 // increments on series resolved once per configuration (no label objects, no
-// string building per request). `snapshot()` copies the counts out as plain data
-// so a primary process can add up its workers' numbers when /metrics is scraped.
+// string building per request). `collect()` copies the counts out as compact
+// plain data, by default only the series that changed since the last collect,
+// so a scrape costs a worker little even with many routes labelled.
 //
 // Label cardinality stays bounded whatever the number of routes: by default a
 // series is (gateway, port, status class, error code); `routeLabels` adds the
@@ -51,20 +52,53 @@ export interface ConnectErrorSnapshot {
   count: number;
 }
 
-/** One process's counts since it started, as plain (IPC-serialisable) data. */
+/** One process's counts since it started. */
 export interface RequestMetricsSnapshot {
   requests: RequestSeriesSnapshot[];
   connectErrors: ConnectErrorSnapshot[];
+}
+
+/** A series on the wire: its key (seriesKey), count, sum, and its non-empty buckets as (index, count) pairs. */
+export type SeriesUpdate = [key: string, count: number, sum: number, buckets: number[]];
+
+/** What `collect` hands over (IPC-serialisable). Counts are totals, not increments, so applying one twice is harmless. */
+export interface MetricsUpdate {
+  /** True: `series` is every series (the receiver forgets the others); false: only those changed since the last collect. */
+  full: boolean;
+  series: SeriesUpdate[];
+  /** Keys of series a reload dropped since the last collect. */
+  removed: string[];
+  connectErrors: ConnectErrorSnapshot[];
+}
+
+/** A series' labels as one string (label values hold no newlines: Kubernetes names, ports, fixed codes). */
+export function seriesKey(labels: RequestSeriesLabels): string {
+  const base = `${labels.gateway}\n${labels.port}\n${labels.statusClass}\n${labels.error}`;
+  return labels.route === undefined ? base : `${base}\n${labels.routeKind ?? ''}\n${labels.route}`;
+}
+
+export function labelsOfKey(key: string): RequestSeriesLabels {
+  const [gateway = '', port = '0', statusClass = '', error = '', routeKind, route] = key.split('\n');
+  const labels: RequestSeriesLabels = { gateway, port: Number(port), statusClass, error };
+  if (route !== undefined) {
+    labels.route = route;
+    labels.routeKind = routeKind;
+  }
+  return labels;
 }
 
 class Series {
   count = 0;
   sum = 0;
   readonly buckets = new Float64Array(DURATION_BUCKETS.length + 1);
-  readonly labels: RequestSeriesLabels;
+  readonly key: string;
+  /** Waiting in the changed list for the next collect. */
+  changed = false;
+  /** False once a reload dropped its group. */
+  live = true;
 
   constructor(labels: RequestSeriesLabels) {
-    this.labels = labels;
+    this.key = seriesKey(labels);
   }
 
   observe(seconds: number): void {
@@ -93,7 +127,14 @@ class Group {
     this.labels = labels;
   }
 
-  series(statusClass: number, error: string | undefined): Series {
+  /** Appends this group's series to `out`. */
+  allSeries(out: Series[]): Series[] {
+    for (const series of this.byClass) if (series !== undefined) out.push(series);
+    for (const row of this.byError.values()) for (const series of row) if (series !== undefined) out.push(series);
+    return out;
+  }
+
+  seriesFor(statusClass: number, error: string | undefined): Series {
     let row = this.byClass;
     if (error !== undefined) {
       let errorRow = this.byError.get(error);
@@ -123,6 +164,8 @@ export class RequestMetrics {
   #groups = new Map<string, Group>();
   #ports = new Map<number, PortEntry>();
   readonly #connectErrors = new Map<string, ConnectErrorSnapshot>();
+  #changed: Series[] = [];
+  #removed: string[] = [];
 
   constructor(options: { routeLabels?: boolean } = {}) {
     this.#routeLabels = options.routeLabels ?? false;
@@ -174,6 +217,13 @@ export class RequestMetrics {
         }
       }
     }
+    for (const [key, group] of previous) {
+      if (groups.has(key)) continue;
+      for (const series of group.allSeries([])) {
+        series.live = false;
+        this.#removed.push(series.key);
+      }
+    }
     this.#groups = groups;
     this.#ports = ports;
   }
@@ -183,17 +233,30 @@ export class RequestMetrics {
     const group = info.rule === undefined || entry.byRule === undefined ? entry.fallback : (entry.byRule.get(info.rule) ?? entry.fallback);
     const status = info.status;
     const statusClass = status < 200 ? 0 : status >= 500 ? 4 : ((status / 100) | 0) - 1;
-    group.series(statusClass, info.error).observe(info.durationMs / 1000);
+    const series = group.seriesFor(statusClass, info.error);
+    series.observe(info.durationMs / 1000);
+    if (!series.changed) {
+      series.changed = true;
+      this.#changed.push(series);
+    }
     if (info.error !== undefined && CONNECT_ERRORS.has(info.error)) this.#countConnectError(info.backend ?? '', info.error);
   }
 
-  snapshot(): RequestMetricsSnapshot {
-    const requests: RequestSeriesSnapshot[] = [];
-    for (const group of this.#groups.values()) {
-      for (const series of group.byClass) if (series !== undefined) requests.push(copy(series));
-      for (const row of group.byError.values()) for (const series of row) if (series !== undefined) requests.push(copy(series));
+  /** The counts to hand over: every series (`full`), or those changed since the last collect. */
+  collect(full: boolean): MetricsUpdate {
+    const series: SeriesUpdate[] = [];
+    if (full) {
+      const all: Series[] = [];
+      for (const group of this.#groups.values()) group.allSeries(all);
+      for (const entry of all) series.push(encode(entry));
+    } else {
+      for (const entry of this.#changed) if (entry.live) series.push(encode(entry));
     }
-    return { requests, connectErrors: [...this.#connectErrors.values()].map((entry) => ({ ...entry })) };
+    for (const entry of this.#changed) entry.changed = false;
+    const removed = full ? [] : this.#removed;
+    this.#changed = [];
+    this.#removed = [];
+    return { full, series, removed, connectErrors: [...this.#connectErrors.values()].map((entry) => ({ ...entry })) };
   }
 
   /** A port the current IR does not list (still draining after a reload): counted without a gateway. */
@@ -218,6 +281,9 @@ export class RequestMetrics {
   }
 }
 
-function copy(series: Series): RequestSeriesSnapshot {
-  return { labels: series.labels, count: series.count, sum: series.sum, buckets: Array.from(series.buckets) };
+function encode(series: Series): SeriesUpdate {
+  const buckets: number[] = [];
+  const counts = series.buckets;
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) buckets.push(i, counts[i] as number);
+  return [series.key, series.count, series.sum, buckets];
 }

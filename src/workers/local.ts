@@ -6,6 +6,7 @@ import type { IR } from '../ir/types.ts';
 import type { AccessLog } from '../telemetry/access-log.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { requestHook } from '../telemetry/request-hook.ts';
+import { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetrics, RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
 import type { ListeningAddress } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
@@ -22,6 +23,7 @@ export class LocalServing implements Serving {
   readonly dataPlane: DataPlane;
   readonly #metrics: RequestMetrics | undefined;
   readonly #accessLog: AccessLog | undefined;
+  readonly #state = new MetricsState();
   #applied = false;
 
   constructor(options: LocalServingOptions) {
@@ -50,7 +52,9 @@ export class LocalServing implements Serving {
   }
 
   telemetry(): Promise<RequestMetricsSnapshot[]> {
-    return Promise.resolve(this.#metrics === undefined ? [] : [this.#metrics.snapshot()]);
+    if (this.#metrics === undefined) return Promise.resolve([]);
+    this.#state.apply(this.#metrics.collect(false));
+    return Promise.resolve([this.#state.snapshot()]);
   }
 
   workers(): WorkerStatus[] {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { IR } from '../ir/types.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { mergeSnapshots } from '../telemetry/exposition.ts';
+import type { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
 import type { ListeningAddress, WorkerSettings } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
@@ -98,7 +99,7 @@ export class WorkerPool implements Serving {
       pid: slot.pid,
       state: slot.state,
       restarts: slot.restarts,
-      requests: (this.#retiredRequests[slot.index] ?? 0) + totalRequests(slot.lastSnapshot),
+      requests: (this.#retiredRequests[slot.index] ?? 0) + slot.metrics.total(),
     }));
   }
 
@@ -107,15 +108,18 @@ export class WorkerPool implements Serving {
     await Promise.all(this.#slots.map(async (slot) => {
       const channel = slot.channel;
       if (channel === undefined || slot.state === 'starting') return;
+      const metrics = slot.metrics;
       try {
-        slot.lastSnapshot = (await channel.call('metrics', {}, SCRAPE_TIMEOUT_MS)) ?? slot.lastSnapshot;
+        const update = await channel.call('metrics', { full: slot.needFullMetrics }, SCRAPE_TIMEOUT_MS);
+        if (update !== undefined) metrics.apply(update);
+        slot.needFullMetrics = false;
       } catch {
-        // a worker busy or on its way out: its last counts stand in
+        // A worker busy or on its way out: its last counts stand in, and
+        // since this answer may have been lost, the next scrape asks for all.
+        slot.needFullMetrics = true;
       }
     }));
-    const snapshots = [this.#retired];
-    for (const slot of this.#slots) if (slot.lastSnapshot !== undefined) snapshots.push(slot.lastSnapshot);
-    return snapshots;
+    return [this.#retired, ...this.#slots.map((slot) => slot.metrics.snapshot())];
   }
 
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
@@ -183,15 +187,9 @@ export class WorkerPool implements Serving {
     });
   }
 
-  #exitedWorker(slot: WorkerSlot, reason: string, last: RequestMetricsSnapshot | undefined): void {
-    if (last !== undefined) {
-      this.#retired = mergeSnapshots([this.#retired, last]);
-      this.#retiredRequests[slot.index] = (this.#retiredRequests[slot.index] ?? 0) + totalRequests(last);
-    }
+  #exitedWorker(slot: WorkerSlot, reason: string, metrics: MetricsState): void {
+    this.#retired = mergeSnapshots([this.#retired, metrics.snapshot()]);
+    this.#retiredRequests[slot.index] = (this.#retiredRequests[slot.index] ?? 0) + metrics.total();
     if (this.#booting?.waiting.has(slot)) this.#booting.reject(new Error(`worker ${slot.index} exited before it could serve: ${reason}`));
   }
-}
-
-function totalRequests(snapshot: RequestMetricsSnapshot | undefined): number {
-  return snapshot?.requests.reduce((sum, series) => sum + series.count, 0) ?? 0;
 }

@@ -6,7 +6,7 @@
 // The primary makes calls (each with an id the answer repeats); a worker also
 // announces, unasked, that it has started or that it cannot go on.
 import type { IR } from '../ir/types.ts';
-import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
+import type { MetricsUpdate } from '../telemetry/request-metrics.ts';
 
 /** How a worker is set up; passed as its one command-line argument (JSON). */
 export interface WorkerSettings {
@@ -24,7 +24,8 @@ export interface WorkerSettings {
 
 export type WorkerCall =
   | { id: number; call: 'apply'; ir: IR }
-  | { id: number; call: 'metrics' }
+  /** `full`: every series, else those changed since the last call. */
+  | { id: number; call: 'metrics'; full: boolean }
   | { id: number; call: 'stop'; drainTimeoutMs: number };
 
 export interface ListeningAddress {
@@ -35,9 +36,9 @@ export interface ListeningAddress {
 /** The value each call answers with. */
 export interface WorkerResults {
   apply: { listening: ListeningAddress[] };
-  metrics: RequestMetricsSnapshot | undefined;
-  /** The counts at the end, so the primary's totals lose nothing. */
-  stop: RequestMetricsSnapshot | undefined;
+  metrics: MetricsUpdate | undefined;
+  /** All counts at the end, so the primary's totals lose nothing. */
+  stop: MetricsUpdate | undefined;
 }
 
 export type WorkerMessage =

@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../telemetry/log.ts';
-import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
+import { MetricsState } from '../telemetry/metrics-state.ts';
 import { WorkerChannel } from './channel.ts';
 import type { ListeningAddress, WorkerSettings } from './protocol.ts';
 
@@ -28,8 +28,8 @@ export interface SlotOptions {
   logger: Logger;
   /** The worker process is up and waits for its configuration. */
   onStarted(slot: WorkerSlot): void;
-  /** The worker exited without being asked to (the slot restarts it). */
-  onExit(slot: WorkerSlot, reason: string, lastSnapshot: RequestMetricsSnapshot | undefined): void;
+  /** The worker exited without being asked to (the slot restarts it); `metrics` holds its last known counts. */
+  onExit(slot: WorkerSlot, reason: string, metrics: MetricsState): void;
 }
 
 export class WorkerSlot {
@@ -38,8 +38,10 @@ export class WorkerSlot {
   /** The generation of the configuration this worker serves (0: none yet). */
   appliedGeneration = 0;
   listening: ListeningAddress[] = [];
-  /** The worker's counts at the last scrape (or its final ones). */
-  lastSnapshot: RequestMetricsSnapshot | undefined;
+  /** The current process's counts as of the last scrape (or its final ones). */
+  metrics = new MetricsState();
+  /** The next scrape asks for every series: a new process, or an answer went missing. */
+  needFullMetrics = true;
   restarts = 0;
   readonly #options: SlotOptions;
   #child: ChildProcess | undefined;
@@ -73,6 +75,8 @@ export class WorkerSlot {
     this.#fatal = undefined;
     this.#startedAt = Date.now();
     this.appliedGeneration = 0;
+    this.metrics = new MetricsState();
+    this.needFullMetrics = true;
     this.state = 'starting';
     this.#channel = new WorkerChannel(child, {
       started: () => {
@@ -119,7 +123,7 @@ export class WorkerSlot {
     }
     const deadline = setTimeout(() => child.kill('SIGKILL'), drainTimeoutMs + STOP_GRACE_MS);
     channel.call('stop', { drainTimeoutMs }, drainTimeoutMs + STOP_GRACE_MS).then(
-      (snapshot) => (this.lastSnapshot = snapshot ?? this.lastSnapshot),
+      (update) => update !== undefined && this.metrics.apply(update),
       () => undefined, // it exits either way; the exit is what we wait for
     );
     await this.#exited;
@@ -138,9 +142,8 @@ export class WorkerSlot {
     }
     const wasServing = this.state === 'serving';
     this.state = 'down';
-    const last = this.lastSnapshot;
-    this.lastSnapshot = undefined;
-    this.#options.onExit(this, this.#fatal ?? reason, last);
+    this.#options.onExit(this, this.#fatal ?? reason, this.metrics);
+    this.metrics = new MetricsState();
 
     this.#quickFailures = Date.now() - this.#startedAt < STABLE_MS ? this.#quickFailures + 1 : 0;
     const delay = Math.min(RESTART_BASE_MS * 2 ** Math.max(0, this.#quickFailures - 1), RESTART_MAX_MS);

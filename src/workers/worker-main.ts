@@ -52,10 +52,10 @@ async function answer(message: WorkerCall): Promise<WorkerResults[keyof WorkerRe
       metrics?.configure(message.ir);
       return { listening: dataPlane.listening() };
     case 'metrics':
-      return metrics?.snapshot();
+      return metrics?.collect(message.full);
     case 'stop':
       await stop(message.drainTimeoutMs);
-      return metrics?.snapshot();
+      return metrics?.collect(true);
   }
 }
 
