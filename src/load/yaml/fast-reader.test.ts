@@ -71,6 +71,7 @@ test('the fast reader reads the common forms exactly as the yaml package does', 
     'toString: 1\nconstructor: 2\nhasOwnProperty: 3',
     'name: a\nnamespace: b\ntype: c\nfilters: d\nNaming: e\nTLS: f',
     'b: 1\na: 2\n"10": x',
+    'Aa: 1\nBB: 2\nAaBB: 3\nBBAa: 4\nAa2: 5', // keys whose hashes collide (see KNOWN_KEYS)
   ];
   for (const text of cases) {
     const value = fast(text);
