@@ -13,6 +13,9 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** The worker answered the call with an error (as opposed to not answering at all). */
+export class WorkerAnswerError extends Error {}
+
 export interface ChannelEvents {
   started(): void;
   fatal(error: string): void;
@@ -37,7 +40,7 @@ export class WorkerChannel {
       this.#pending.delete(message.id);
       clearTimeout(pending.timer);
       if (message.ok) pending.resolve(message.value);
-      else pending.reject(new Error(message.error));
+      else pending.reject(new WorkerAnswerError(message.error));
     });
   }
 

@@ -14,6 +14,7 @@ import type { Logger } from '../telemetry/log.ts';
 import { mergeSnapshots } from '../telemetry/exposition.ts';
 import type { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
+import { WorkerAnswerError } from './channel.ts';
 import type { ListeningAddress, WorkerSettings } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
 import { WorkerSlot } from './slot.ts';
@@ -147,10 +148,16 @@ export class WorkerPool implements Serving {
       return;
     }
     // Put the workers that took the new IR back on the last good one, so all
-    // serve what the control loop reports.
+    // serve what the control loop reports. A worker that refused it still
+    // serves the last good one (its apply is atomic); one that did not answer
+    // might yet take it, so it is restarted, and catches up with the last good.
     const previous = this.#target?.ir ?? EMPTY_IR;
     await Promise.all(participants.map(async (slot, i) => {
-      if (outcomes[i]?.status !== 'fulfilled') return;
+      const outcome = outcomes[i];
+      if (outcome?.status === 'rejected') {
+        if (!(outcome.reason instanceof WorkerAnswerError)) slot.kill();
+        return;
+      }
       await this.#applyTo(slot, previous).catch(() => slot.kill());
     }));
     const reason = (outcomes[failed] as PromiseRejectedResult).reason as Error;
@@ -168,7 +175,7 @@ export class WorkerPool implements Serving {
   #startedWorker(slot: WorkerSlot): void {
     slot.state = 'syncing';
     void this.#enqueue(async () => {
-      if (slot.state !== 'syncing') return; // it died meanwhile
+      if (slot.state !== 'syncing' || this.#closed) return; // it died meanwhile, or everything is stopping
       const target = this.#target;
       if (target !== undefined) {
         try {
