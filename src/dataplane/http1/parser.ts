@@ -197,7 +197,11 @@ export class Http1Parser {
   consume(socket: Socket, onRead: (result: ExecuteResult) => void): boolean {
     const handle = streamHandle(socket);
     if (handle === undefined) return false;
-    this.#native[HTTPParser.kOnExecute] = (result: number | NativeError) => onRead(toResult(result));
+    this.#native[HTTPParser.kOnExecute] = (result: number | NativeError) => {
+      this.#depth++; // llhttp's read is still on the stack
+      onRead(toResult(result));
+      this.#depth--;
+    };
     this.#native.consume(handle);
     this.#consumed = true;
     return true;
@@ -236,9 +240,12 @@ export class Http1Parser {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    const consumed = this.#consumed;
     this.unconsume();
-    // Freeing while llhttp is on the stack would pull the state out from under it.
-    if (this.#depth > 0) setImmediate(() => this.#native.close());
+    // Freeing while llhttp is on the stack would pull the state out from under
+    // it. A parser reading a socket may be: ticks and microtasks run before its
+    // read returns, so it is freed once no I/O callback is running.
+    if (this.#depth > 0 || consumed) setImmediate(() => this.#native.close());
     else this.#native.close();
   }
 

@@ -1,10 +1,12 @@
 // One HTTP/1.1 connection to a backend endpoint: writes a request, parses the
-// response with llhttp (RESPONSE mode) and hands it to the exchange that owns
-// the connection for that request. Between requests it sits idle in its pool.
+// response with llhttp (RESPONSE mode, reading the socket itself) and hands it
+// to the exchange that owns the connection for that request. Between requests
+// it sits idle in its pool.
 import type { Socket } from 'node:net';
-import { CONTINUE, Http1Parser, SKIP_BODY, UPGRADE } from '../http1/parser.ts';
-import type { MessageHead, ParserHandler } from '../http1/parser.ts';
+import { CONTINUE, Http1Parser, PAUSE, SKIP_BODY, UPGRADE } from '../http1/parser.ts';
+import type { ExecuteResult, MessageHead, ParserHandler } from '../http1/parser.ts';
 import { CHUNK_END, chunkSizeLine, lastChunk } from '../http1/head.ts';
+import { startReading, stopReading } from '../http1/stream-handle.ts';
 
 export interface ResponseHandler {
   onResponseHead(head: MessageHead): void;
@@ -63,18 +65,21 @@ export class UpstreamConnection implements ParserHandler {
   #destroyed = false;
   /** Bytes the backend sent after a 101 head: the start of the tunnel. */
   #upgradeHead: Buffer | undefined;
+  /** The handler told onReadStart in the read being parsed (it gets onReadEnd). */
+  #readHandler: ResponseHandler | undefined;
+  #eventsInRead = false;
   idleSince = 0;
 
   constructor(socket: Socket, pool: ConnectionPool, maxHeaderBytes: number) {
     this.socket = socket;
     this.#pool = pool;
     this.#parser = new Http1Parser('response', this, maxHeaderBytes);
-    socket.setNoDelay(true);
-    socket.on('data', (data: Buffer) => this.#onData(data));
     socket.on('end', () => this.#onEnd());
     socket.on('error', () => {}); // 'close' follows and reports it
     socket.on('close', () => this.#onClose());
     socket.on('drain', () => this.#handler?.onUpstreamDrain());
+    // A connected TCP socket always has a stream handle; without one it is unusable.
+    if (!this.#parser.consume(socket, (result) => this.#onRead(result))) this.destroy();
   }
 
   /** The connection carried earlier requests (it came from the idle pool). */
@@ -117,11 +122,11 @@ export class UpstreamConnection implements ParserHandler {
   }
 
   pause(): void {
-    this.socket.pause();
+    stopReading(this.socket);
   }
 
   resume(): void {
-    this.socket.resume();
+    startReading(this.socket);
   }
 
   /**
@@ -139,7 +144,7 @@ export class UpstreamConnection implements ParserHandler {
     // A slow client may have paused reading as the response ended; an idle
     // connection must read (to notice the backend closing it, and for the
     // next response), or the next request on it would hang.
-    this.socket.resume();
+    startReading(this.socket);
     this.#pool.release(this);
   }
 
@@ -154,18 +159,28 @@ export class UpstreamConnection implements ParserHandler {
   takeSocket(): { socket: Socket; head: Buffer } {
     this.#handler = undefined;
     this.#destroyed = true; // no longer ours to pool
+    const head = this.#upgradeHead ?? Buffer.alloc(0);
+    this.#upgradeHead = undefined;
+    // The socket's own stream reads from here on (see ServerConnection.detachForUpgrade).
     this.#parser.close();
-    this.socket.removeAllListeners('data');
     this.socket.removeAllListeners('end');
     this.socket.removeAllListeners('drain');
     this.socket.removeAllListeners('close');
     this.#pool.forget(this);
-    return { socket: this.socket, head: this.#upgradeHead ?? Buffer.alloc(0) };
+    startReading(this.socket);
+    return { socket: this.socket, head };
   }
 
   // ------------------------------------------------------------ parser events
 
   onHead(head: MessageHead): number {
+    const handler = this.#handler;
+    if (handler === undefined) {
+      // A response nobody asked for: the backend is not speaking HTTP/1.1 to us.
+      this.destroy();
+      return PAUSE;
+    }
+    this.#readStarts(handler);
     if (head.status < 200 && head.status !== 101) {
       // 100 Continue (we answer Expect ourselves) and 103 Early Hints are dropped.
       this.#informational = true;
@@ -174,16 +189,20 @@ export class UpstreamConnection implements ParserHandler {
     this.#headReceived = true;
     this.#keepAlive = head.keepAlive;
     if (head.status === 101) this.#upgraded = true;
-    this.#handler?.onResponseHead(head);
+    handler.onResponseHead(head);
     if (head.status === 101) return UPGRADE;
     return this.#headRequest || head.status === 304 ? SKIP_BODY : CONTINUE;
   }
 
   onBody(chunk: Buffer): void {
-    this.#handler?.onResponseBody(chunk);
+    const handler = this.#handler;
+    if (handler === undefined) return;
+    this.#readStarts(handler);
+    handler.onResponseBody(chunk);
   }
 
   onMessageComplete(trailers: string[]): void {
+    this.#eventsInRead = true;
     if (this.#upgraded) return; // the 101 head is the whole HTTP part
     if (this.#informational) {
       this.#informational = false;
@@ -195,28 +214,34 @@ export class UpstreamConnection implements ParserHandler {
 
   // ------------------------------------------------------------ socket events
 
-  #onData(data: Buffer): void {
-    if (this.#handler === undefined) {
-      // Bytes on an idle connection: the backend is not speaking HTTP/1.1 to us.
-      this.destroy();
-      return;
-    }
-    const handler = this.#handler;
+  /** The first event of a read: the handler may batch its writes to the client until #onRead ends the read. */
+  #readStarts(handler: ResponseHandler): void {
+    this.#eventsInRead = true;
+    if (this.#readHandler !== undefined) return;
+    this.#readHandler = handler;
     handler.onReadStart();
-    let result;
+  }
+
+  /** After llhttp parsed one read of the socket (its callbacks have run). */
+  #onRead(result: ExecuteResult): void {
+    const readHandler = this.#readHandler;
+    this.#readHandler = undefined;
+    const events = this.#eventsInRead;
+    this.#eventsInRead = false;
     try {
-      result = this.#parser.execute(data);
+      if (result.kind === 'error') {
+        this.#fail('upstream_protocol_error', `invalid response from backend: ${result.error.code}`);
+      } else if (this.#upgraded && this.#handler !== undefined) {
+        // llhttp stops right after a 101 head: the rest of the read is the start of the tunnel.
+        const read = this.#parser.currentRead();
+        if (result.consumed < read.length) this.#upgradeHead = read.subarray(result.consumed);
+        this.#handler.onUpgrade();
+      } else if (!events && this.#handler === undefined) {
+        // Bytes on an idle connection that are not (yet) a response: not HTTP/1.1 to us.
+        this.destroy();
+      }
     } finally {
-      handler.onReadEnd();
-    }
-    if (result.kind === 'error') {
-      this.#fail('upstream_protocol_error', `invalid response from backend: ${result.error.code}`);
-      return;
-    }
-    if (this.#upgraded) {
-      // llhttp stops right after a 101 head: the rest is the start of the tunnel.
-      if (result.kind === 'ok' && result.consumed < data.length) this.#upgradeHead = data.subarray(result.consumed);
-      this.#handler?.onUpgrade();
+      readHandler?.onReadEnd();
     }
   }
 
