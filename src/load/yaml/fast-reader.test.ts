@@ -4,9 +4,9 @@
 // checks that nothing it accepts is read differently or is an error there.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasOnlyUsualCharacters, readFastDocument } from './fast-reader.ts';
+import { fastLocator, hasOnlyUsualCharacters, readFastDocument } from './fast-reader.ts';
 import { readWithYamlPackage } from './read.ts';
-import { CORPUS, mutate, seededRandom } from './test-support.ts';
+import { CORPUS, mutate, pathsIn, seededRandom } from './test-support.ts';
 
 function fast(text: string): unknown {
   if (!hasOnlyUsualCharacters(text)) return undefined;
@@ -168,4 +168,30 @@ test('the root line is the line of the first key, after comments and blank lines
   const text = '\n# comment\n\n  # another\nkind: Service\n';
   assert.deepEqual(readFastDocument(text, 0, text.length), { value: { kind: 'Service' }, line: 4 });
   assert.deepEqual(readFastDocument('# only a comment\n\n', 0, 18), { value: null, line: 0 });
+});
+
+test('fastLocator finds the line of every field, and of paths past the end, as the yaml package does', () => {
+  const corpus = CORPUS.filter((text) => fast(text) !== undefined); // one uses "- - x", which it leaves to the yaml package
+  assert.equal(corpus.length, CORPUS.length - 1);
+  const texts = [
+    ...corpus,
+    'a:\n- \n- x\n', // an empty item is on its dash's line
+    'a:\n-\n\n  # c\n- x\n',
+    'a:\n  -   # c\n  - x\n',
+    'a:\n-\n  b: 1\n', // a nested item starts where its block does
+    'a:\n- \nb: 1\n',
+    'a: \nb:\n\n  c: 1\n',
+    'k: [a, [b, c]]\nm: {x: 1, "y": {z: 2}}\n"80": port\n',
+  ];
+  for (const text of texts) {
+    const locate = fastLocator(text, 0, text.length);
+    assert.ok(locate !== undefined, JSON.stringify(text));
+    const [doc] = readWithYamlPackage(text);
+    const paths = [...pathsIn(doc?.value), ['a', 5], ['a', 0, 'deeper'], [80], ['80']];
+    assert.deepStrictEqual(
+      paths.map((path) => [path.join('.'), locate(path) + 1]),
+      paths.map((path) => [path.join('.'), doc?.lineOf(path)]),
+      JSON.stringify(text),
+    );
+  }
 });

@@ -11,6 +11,7 @@
 // messages. So what it accepts it reads exactly; everything else keeps the
 // yaml package's behaviour. fast-reader.test.ts holds the two to agreement.
 import { COLON, CR, DASH, DQUOTE, fail, HASH, InlineReader, isIndicator, isStringKey, LBRACE, LBRACKET, NEWLINE, SPACE, SPECIAL_KEYS, SQUOTE, UNSUPPORTED } from './inline.ts';
+import { countNewlines } from './documents.ts';
 import { resolvePlain } from './scalars.ts';
 
 /** A document as read: its root value (null for an empty one) and the 0-based line, within the text read, where the root starts. */
@@ -56,7 +57,28 @@ function copyOf(text: string): string {
  * checked hasOnlyUsualCharacters() on the document (or the whole text).
  */
 export function readFastDocument(text: string, start: number, end: number): FastDocument | undefined {
-  const reader = new BlockReader(text, start, end);
+  return read(new BlockReader(text, start, end, false));
+}
+
+/**
+ * Where each field of a document the fast reader reads is: the 0-based line,
+ * within text[start, end), of `path`, as lineOf() in locate.ts finds it with
+ * the yaml package (the line of the key for a map entry, of the item for a
+ * list entry, of the deepest part that exists when the path goes further).
+ * The document is read again, recording where each entry starts: for
+ * diagnostics, so a folder where every object has a warning still loads fast.
+ */
+export function fastLocator(text: string, start: number, end: number): ((path: readonly (string | number)[]) => number) | undefined {
+  const reader = new BlockReader(text, start, end, true);
+  const doc = read(reader);
+  if (doc === undefined) return undefined;
+  return (path) => {
+    const offset = reader.offsetOf(doc.value, path);
+    return offset === undefined ? doc.line : countNewlines(text, start, offset);
+  };
+}
+
+function read(reader: BlockReader): FastDocument | undefined {
   try {
     return reader.readDocument();
   } catch (error) {
@@ -78,10 +100,24 @@ class BlockReader extends InlineReader {
   /** Set by #findKeyColon. */
   #keyHash = 0;
 
-  constructor(text: string, start: number, end: number) {
-    super(text);
+  constructor(text: string, start: number, end: number, locating: boolean) {
+    super(text, locating);
     this.#line = start;
     this.#end = end;
+  }
+
+  /** When locating: where the entry at the end of `path` starts (undefined: the root itself). */
+  offsetOf(root: unknown, path: readonly (string | number)[]): number | undefined {
+    let node = root;
+    let offset: number | undefined;
+    for (const segment of path) {
+      const isItem = Array.isArray(node) && typeof segment === 'number' && Number.isInteger(segment) && segment >= 0 && segment < node.length;
+      const isEntry = !Array.isArray(node) && typeof node === 'object' && node !== null && Object.hasOwn(node, String(segment));
+      if (!isItem && !isEntry) break;
+      offset = this.positions?.get(node as object)?.get(String(segment)) ?? offset;
+      node = (node as Record<string, unknown>)[String(segment)];
+    }
+    return offset;
   }
 
   readDocument(): FastDocument | undefined {
@@ -157,6 +193,7 @@ class BlockReader extends InlineReader {
     for (;;) {
       const key = this.#key(at);
       if (Object.hasOwn(map, key)) fail(); // the yaml package reports duplicate keys
+      this.place(map, key, at);
       map[key] = this.#mappingValue(indent, this.cursor);
       if (this.#done || this.#indent < indent) return map;
       if (this.#indent > indent) fail();
@@ -193,12 +230,17 @@ class BlockReader extends InlineReader {
       while (c < this.contentEnd && text.charCodeAt(c) === SPACE) c++;
       if (c === this.contentEnd || text.charCodeAt(c) === HASH) {
         this.#nextLine();
-        list.push(!this.#done && this.#indent > indent ? this.#block() : null);
+        const nested = !this.#done && this.#indent > indent;
+        // An empty item is a null on the dash's line; a nested one starts where its block does.
+        this.place(list, list.length, nested ? this.#line + this.#indent : c);
+        list.push(nested ? this.#block() : null);
       } else if (this.#isSequenceEntry(c)) {
         fail(); // "- - x": left to the yaml package
       } else if (this.#startsCompactMapping(c)) {
+        this.place(list, list.length, c);
         list.push(this.#mapping(c - this.#line, c));
       } else {
+        this.place(list, list.length, c);
         list.push(this.#inlineValue(c));
         this.#expectLineEnd(this.cursor);
         this.#nextLine();

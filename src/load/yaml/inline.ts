@@ -53,9 +53,20 @@ export class InlineReader {
   protected contentEnd = 0;
   /** Where the last value read stopped. */
   protected cursor = 0;
+  /** When locating: for each map and list read, where each of its entries starts (see place()). */
+  protected readonly positions: Map<object, Map<string, number>> | undefined;
 
-  constructor(text: string) {
+  constructor(text: string, locating: boolean) {
     this.text = text;
+    this.positions = locating ? new Map() : undefined;
+  }
+
+  /** When locating, records that entry `key` of `container` starts at `at` (a map's key, a list's item). */
+  protected place(container: object, key: string | number, at: number): void {
+    if (this.positions === undefined) return;
+    let entries = this.positions.get(container);
+    if (entries === undefined) this.positions.set(container, (entries = new Map<string, number>()));
+    entries.set(String(key), at);
   }
 
   /** A single- or double-quoted scalar closed on the same line. */
@@ -106,6 +117,7 @@ export class InlineReader {
       return list;
     }
     for (;;) {
+      this.place(list, list.length, c);
       list.push(this.flowNode(c));
       c = this.skipSpaces(this.cursor);
       const code = this.text.charCodeAt(c);
@@ -129,6 +141,7 @@ export class InlineReader {
     }
     for (;;) {
       const code = text.charCodeAt(c);
+      const keyStart = c;
       const key = code === DQUOTE || code === SQUOTE ? this.quoted(c) : this.plainInFlow(c);
       if (SPECIAL_KEYS.has(key) || (code !== DQUOTE && code !== SQUOTE && !isStringKey(key))) fail();
       c = this.skipSpaces(this.cursor);
@@ -137,6 +150,7 @@ export class InlineReader {
       const next = text.charCodeAt(c);
       if (c >= this.contentEnd || next === COMMA || next === RBRACE) fail(); // a key without a value
       if (Object.hasOwn(map, key)) fail();
+      this.place(map, key, keyStart);
       map[key] = this.flowNode(c);
       c = this.skipSpaces(this.cursor);
       const after = text.charCodeAt(c);

@@ -3,7 +3,7 @@
 // whole stream. Lines are worked out only when a diagnostic asks for one: the
 // fast reader keeps none, so the yaml package then re-reads that document.
 import type { DocumentSlice } from './documents.ts';
-import { hasOnlyUsualCharacters, readFastDocument } from './fast-reader.ts';
+import { fastLocator, hasOnlyUsualCharacters, readFastDocument } from './fast-reader.ts';
 import type { ReadDocument } from './read.ts';
 import { locator, readWithYamlPackageDetailed } from './read.ts';
 
@@ -31,11 +31,18 @@ export function readSlice(text: string, slice: DocumentSlice, outerLine: number,
     problems: [],
     lineOf(path) {
       if (path.length === 0) return sliceLine + fast.line + 1;
-      located ??= locator(text.slice(slice.start, slice.end), sliceLine);
+      located ??= fastLineOf(text, slice, sliceLine);
       return located(path);
     },
   };
   return { documents: [doc], toEnd: false };
+}
+
+/** Lines of fields by the fast reader (reading the document again), or by the yaml package should it decline. */
+function fastLineOf(text: string, slice: DocumentSlice, sliceLine: number): (path: readonly (string | number)[]) => number {
+  const fast = fastLocator(text, slice.start, slice.end);
+  if (fast === undefined) return locator(text.slice(slice.start, slice.end), sliceLine);
+  return (path) => sliceLine + fast(path) + 1;
 }
 
 /**
