@@ -114,7 +114,7 @@ class BlockReader extends InlineReader {
       const isItem = Array.isArray(node) && typeof segment === 'number' && Number.isInteger(segment) && segment >= 0 && segment < node.length;
       const isEntry = !Array.isArray(node) && typeof node === 'object' && node !== null && Object.hasOwn(node, String(segment));
       if (!isItem && !isEntry) break;
-      offset = this.positions?.get(node as object)?.get(String(segment)) ?? offset;
+      offset = this.placeOf(node as object, segment) ?? offset;
       node = (node as Record<string, unknown>)[String(segment)];
     }
     return offset;

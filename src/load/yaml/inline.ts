@@ -53,20 +53,30 @@ export class InlineReader {
   protected contentEnd = 0;
   /** Where the last value read stopped. */
   protected cursor = 0;
-  /** When locating: for each map and list read, where each of its entries starts (see place()). */
-  protected readonly positions: Map<object, Map<string, number>> | undefined;
+  /**
+   * When locating: where each entry of each map and list read starts, as
+   * flat triples (container, key, offset): a document has a few dozen
+   * entries, and few are ever looked up (see placeOf()).
+   */
+  readonly #positions: unknown[] | undefined;
 
   constructor(text: string, locating: boolean) {
     this.text = text;
-    this.positions = locating ? new Map() : undefined;
+    this.#positions = locating ? [] : undefined;
   }
 
   /** When locating, records that entry `key` of `container` starts at `at` (a map's key, a list's item). */
   protected place(container: object, key: string | number, at: number): void {
-    if (this.positions === undefined) return;
-    let entries = this.positions.get(container);
-    if (entries === undefined) this.positions.set(container, (entries = new Map<string, number>()));
-    entries.set(String(key), at);
+    this.#positions?.push(container, key, at);
+  }
+
+  /** Where entry `key` of `container` starts, if recorded. */
+  protected placeOf(container: object, key: string | number): number | undefined {
+    const positions = this.#positions ?? [];
+    for (let i = 0; i < positions.length; i += 3) {
+      if (positions[i] === container && String(positions[i + 1]) === String(key)) return positions[i + 2] as number;
+    }
+    return undefined;
   }
 
   /** A single- or double-quoted scalar closed on the same line. */
