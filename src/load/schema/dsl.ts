@@ -148,6 +148,7 @@ export function obj<P extends Props>(props: P, options: ObjectOptions<ObjectOf<P
   const passthrough = new Set(options.passthrough ?? []);
   const drop = new Set(options.drop ?? []);
   const { rules } = options;
+  const unknownMessages = new Map<string, string>();
   return {
     expects: 'an object',
     check(value, ctx) {
@@ -160,7 +161,7 @@ export function obj<P extends Props>(props: P, options: ObjectOptions<ObjectOf<P
         const schema = known.get(key);
         if (schema === undefined) {
           if (passthrough.has(key)) continue;
-          if (!drop.has(key)) ctx.warn(unknownField(key, known), [key]);
+          if (!drop.has(key)) ctx.warn(unknownField(key, known, unknownMessages), [key]);
           delete value[key];
           continue;
         }
@@ -183,8 +184,15 @@ export function obj<P extends Props>(props: P, options: ObjectOptions<ObjectOf<P
   };
 }
 
-function unknownField(key: string, known: Map<string, unknown>): string {
+/** Messages already worked out per schema: the same typo in 40,000 routes is one search for a suggestion. */
+const MAX_UNKNOWN_MESSAGES = 256;
+
+function unknownField(key: string, known: Map<string, unknown>, messages: Map<string, string>): string {
+  let message = messages.get(key);
+  if (message !== undefined) return message;
   const suggestion = closestName(key, known.keys());
   const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-  return `unknown field "${key}" ignored${hint}`;
+  message = `unknown field "${key}" ignored${hint}`;
+  if (messages.size < MAX_UNKNOWN_MESSAGES) messages.set(key, message);
+  return message;
 }
