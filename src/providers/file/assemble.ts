@@ -18,7 +18,8 @@ import type { Diagnostic, LoadedObject, ParseResult } from '../../load/index.ts'
 import { compareDiagnostics, duplicateObject } from '../../load/index.ts';
 import type { AnyObject, ResourceSet } from '../../model/resources.ts';
 import { emptyResourceSet, KIND_TO_FIELD } from '../../model/resources.ts';
-import { kubernetesTime, ObjectHistory } from './history.ts';
+import type { History } from './history.ts';
+import { firstSeen, kubernetesTime, replaced } from './history.ts';
 
 /** One manifest file as last read. */
 export interface FileRecord {
@@ -33,20 +34,22 @@ export interface Assembled {
   content: { objects: AnyObject[]; diagnostics: string };
 }
 
-/** The object in use for a key, the assembly that last used it, and the one the assembly before used. */
+/** The object in use for a key, the assembly that last used it, the one the assembly before used, and its history. */
 interface InUse {
   loaded: LoadedObject;
   pass: number;
   before: LoadedObject | undefined;
+  history: History;
 }
 
 export class ConfigState {
-  readonly #history = new ObjectHistory();
   /** What each file contributed last time (kept when it next fails to parse). */
   readonly #contributed = new Map<string, LoadedObject[]>();
   /** By key, the object in use; between assemblies, the objects of the last one (each one's last valid version). */
   readonly #inUse = new Map<string, InUse>();
   #pass = 0;
+  /** Objects stamped with a generation: never stamped again (a published object does not change). */
+  readonly #stamped = new WeakSet<object>();
   readonly #hashes = new WeakMap<object, string>();
 
   /** Combines the files (in path order) into a ResourceSet; `now` stamps objects seen for the first time. */
@@ -70,13 +73,18 @@ export class ConfigState {
           diagnostics.push(duplicateObject(loaded, inUse.loaded));
           continue;
         }
-        if (inUse === undefined) this.#inUse.set(loaded.key, { loaded, pass, before: undefined });
-        else {
+        if (inUse === undefined) {
+          this.#inUse.set(loaded.key, { loaded, pass, before: undefined, history: this.#firstSeen(loaded.object, stampedAt) });
+        } else {
+          // A new version (or the same content read again): its generation is worked out, once.
+          if (inUse.loaded.object !== loaded.object && !this.#stamped.has(loaded.object)) {
+            replaced(inUse.history, inUse.loaded.object, loaded.object);
+            this.#stamped.add(loaded.object);
+          }
           inUse.before = inUse.loaded;
           inUse.loaded = loaded;
           inUse.pass = pass;
         }
-        this.#history.stamp(loaded.object, stampedAt, loaded.key);
         (resources[KIND_TO_FIELD[loaded.object.kind]] as AnyObject[]).push(loaded.object);
         objects.push(loaded.object);
       }
@@ -108,12 +116,16 @@ export class ConfigState {
       for (const rel of this.#contributed.keys()) if (!present.has(rel)) this.#contributed.delete(rel);
     }
     if (this.#inUse.size > inUse) {
-      for (const [key, entry] of this.#inUse) {
-        if (entry.pass === pass) continue;
-        this.#inUse.delete(key);
-        this.#history.forget(key);
-      }
+      // Gone, with their history: one that comes back is a new object.
+      for (const [key, entry] of this.#inUse) if (entry.pass !== pass) this.#inUse.delete(key);
     }
+  }
+
+  /** The history of an object whose key is new: stamped now, or (an object back after a gap) as stamped before. */
+  #firstSeen(object: AnyObject, now: string): History {
+    if (this.#stamped.has(object)) return { generation: object.metadata.generation ?? 1, creationTimestamp: object.metadata.creationTimestamp ?? now };
+    this.#stamped.add(object);
+    return firstSeen(object, now);
   }
 
   #hash(object: AnyObject): string {

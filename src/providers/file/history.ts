@@ -4,57 +4,43 @@
 // the provider first saw the object). Both survive reloads, so route
 // precedence (oldest first) and status observedGeneration mean in file mode
 // what they mean in a cluster. An object that disappears is forgotten: if it
-// comes back, it is a new object, as after a delete and create.
+// comes back, it is a new object, as after a delete and create. The history
+// of each object in use is kept with it by assemble.ts.
 //
 // Nothing is hashed until an object is replaced by a new version: loading
 // 40,000 objects compares nothing, and a change compares the one object it
 // touched with its previous version.
 import { createHash } from 'node:crypto';
 import { canonicalJSON } from '../../lib/canonical-json.ts';
-import { objectKey } from '../../load/index.ts';
 import type { AnyObject } from '../../model/resources.ts';
 
-interface Entry {
-  /** The version last stamped. */
-  object: AnyObject;
-  /** Its hash outside metadata, once worked out. */
-  specHash?: string;
+export interface History {
   generation: number;
   creationTimestamp: string;
+  /** The hash outside metadata of the version last stamped, once worked out. */
+  specHash?: string;
 }
 
-export class ObjectHistory {
-  readonly #entries = new Map<string, Entry>();
-  /** Objects already stamped (kept objects are stamped once and reused unchanged). */
-  readonly #stamped = new WeakSet<object>();
+/** The history of an object seen for the first time (`now` as Kubernetes writes times); stamps the object. */
+export function firstSeen(object: AnyObject, now: string): History {
+  const history: History = { generation: 1, creationTimestamp: object.metadata.creationTimestamp ?? now };
+  stamp(object, history);
+  return history;
+}
 
-  /** Sets metadata.generation and metadata.creationTimestamp on a newly read object; `now` as Kubernetes writes times. */
-  stamp(object: AnyObject, now: string, key = objectKey(object)): void {
-    if (this.#stamped.has(object)) return;
-    this.#stamped.add(object);
-    const previous = this.#entries.get(key);
-    let entry: Entry;
-    if (previous === undefined) {
-      entry = { object, generation: 1, creationTimestamp: object.metadata.creationTimestamp ?? now };
-    } else {
-      previous.specHash ??= hashOutsideMetadata(previous.object);
-      const specHash = hashOutsideMetadata(object);
-      entry = {
-        object,
-        specHash,
-        generation: previous.specHash === specHash ? previous.generation : previous.generation + 1,
-        creationTimestamp: object.metadata.creationTimestamp ?? previous.creationTimestamp,
-      };
-    }
-    this.#entries.set(key, entry);
-    object.metadata.generation = entry.generation;
-    object.metadata.creationTimestamp = entry.creationTimestamp;
-  }
+/** Moves `history` on to `object`, a new version of `previous`; stamps the object. */
+export function replaced(history: History, previous: AnyObject, object: AnyObject): void {
+  history.specHash ??= hashOutsideMetadata(previous);
+  const specHash = hashOutsideMetadata(object);
+  if (specHash !== history.specHash) history.generation++;
+  history.specHash = specHash;
+  history.creationTimestamp = object.metadata.creationTimestamp ?? history.creationTimestamp;
+  stamp(object, history);
+}
 
-  /** Forgets the object of `key` (it is gone: if it comes back, it is a new object). */
-  forget(key: string): void {
-    this.#entries.delete(key);
-  }
+function stamp(object: AnyObject, history: History): void {
+  object.metadata.generation = history.generation;
+  object.metadata.creationTimestamp = history.creationTimestamp;
 }
 
 /** The part of an object that generation tracks: everything but apiVersion, metadata and status. */
