@@ -10,6 +10,7 @@ import type { Logger } from '../../telemetry/log.ts';
 import type { Clock, Sweepable } from './clock.ts';
 import { reasonPhrase } from './head.ts';
 import type { HttpLimits } from './limits.ts';
+import { Output } from './output.ts';
 import { CONTINUE, Http1Parser, PAUSE } from './parser.ts';
 import type { MessageHead, ParseError, ParserHandler } from './parser.ts';
 import type { ExecuteResult } from './parser.ts';
@@ -41,6 +42,7 @@ const EMPTY = Buffer.alloc(0);
 
 export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   readonly socket: Socket;
+  readonly output: Output;
   readonly remoteAddress: string;
   readonly localPort: number;
   readonly #owner: ConnectionOwner;
@@ -69,6 +71,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
 
   constructor(socket: Socket, owner: ConnectionOwner) {
     this.socket = socket;
+    this.output = new Output(socket);
     this.#owner = owner;
     this.remoteAddress = socket.remoteAddress ?? '';
     this.localPort = socket.localPort ?? 0;
@@ -128,6 +131,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   #closeSoon(): void {
     if (!this.#closing) this.#closingSince = this.#owner.clock.now;
     this.#closing = true;
+    this.output.flush(); // what a batch holds goes before the end
     this.socket.destroySoon();
   }
 
@@ -306,6 +310,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     this.#closing = true;
     if (!this.socket.writable) return;
     const body = `${status === 431 ? 'request header fields too large' : code.replaceAll('_', ' ')}\n`;
+    this.output.flush();
     this.socket.end(
       `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\ndate: ${this.#owner.clock.httpDate}\r\ncontent-type: text/plain\r\n` +
         `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,

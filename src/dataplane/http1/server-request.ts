@@ -1,10 +1,12 @@
 // One request on a client connection: its head, its body as it streams in,
 // and the writer for its response. The proxy receives one of these per
 // request (RequestHandler.onRequest) and never touches the socket directly,
-// except to take it over for an upgrade.
+// except to take it over for an upgrade. Heads are byte strings (one char per
+// byte: what llhttp gives and what the configuration was converted to).
 import type { Socket } from 'node:net';
+import type { Output } from './output.ts';
 import type { MessageHead } from './parser.ts';
-import { CHUNK_END, chunkSizeLine, lastChunk, reasonPhrase, serializeHeaders } from './head.ts';
+import { chunkSizeLine, lastChunk, reasonPhrase, serializeHeaders } from './head.ts';
 
 export interface BodySink {
   onRequestBody(chunk: Buffer): void;
@@ -14,6 +16,8 @@ export interface BodySink {
 /** What the connection does for its requests (implemented by ServerConnection). */
 export interface RequestHost {
   readonly socket: Socket;
+  /** Every write to the client goes through it, in order. */
+  readonly output: Output;
   readonly remoteAddress: string;
   readonly localPort: number;
   /** Bytes of request body held unread before the client is paused. */
@@ -167,7 +171,7 @@ export class ServerRequest {
   sendContinue(): void {
     if (!this.expectContinue || this.#continueSent || this.#headSent || this.#bodyDone) return;
     this.#continueSent = true;
-    this.#host.socket.write(CONTINUE_LINE);
+    this.#host.output.string(CONTINUE_LINE);
   }
 
   /** From the parser. */
@@ -217,7 +221,7 @@ export class ServerRequest {
     let head = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${serializeHeaders(headers)}`;
     if (status === 101) {
       this.#noBody = true;
-      this.#host.socket.write(`${head}\r\n`);
+      this.#host.output.string(`${head}\r\n`);
       return;
     }
     this.#noBody = this.method === 'HEAD' || status === 204 || status === 304 || status < 200;
@@ -247,33 +251,31 @@ export class ServerRequest {
     } else if (this.versionMinor === 0) {
       head += 'connection: keep-alive\r\n';
     }
-    this.#host.socket.write(`${head}\r\n`);
+    this.#host.output.string(`${head}\r\n`);
   }
 
   /** Holds writes to the client until uncorkOutput, to send them in one go. */
   corkOutput(): void {
-    this.#host.socket.cork();
+    this.#host.output.begin();
   }
 
-  uncorkOutput(): void {
-    this.#host.socket.uncork();
+  /** Sends what was held; false means the client is slow (wait for onDrain). */
+  uncorkOutput(): boolean {
+    return this.#blocked(this.#host.output.end());
   }
 
   /** Writes body bytes; false means the client is slow (wait for onDrain). */
   write(chunk: Buffer): boolean {
     if (this.#noBody || this.#finished || this.#aborted || chunk.length === 0) return true;
     this.bodyBytesSent += chunk.length;
-    const socket = this.#host.socket;
-    let ok: boolean;
-    if (this.#chunked) {
-      socket.cork();
-      socket.write(chunkSizeLine(chunk.length));
-      socket.write(chunk);
-      ok = socket.write(CHUNK_END);
-      socket.uncork();
-    } else {
-      ok = socket.write(chunk);
-    }
+    const output = this.#host.output;
+    if (!this.#chunked) return this.#blocked(output.buffer(chunk));
+    output.string(chunkSizeLine(chunk.length));
+    output.buffer(chunk);
+    return this.#blocked(output.string('\r\n'));
+  }
+
+  #blocked(ok: boolean): boolean {
     if (!ok && this.writeBlockedSince === 0) this.writeBlockedSince = this.#host.now;
     return ok;
   }
@@ -288,7 +290,7 @@ export class ServerRequest {
   end(trailers: readonly string[] = []): void {
     if (this.#finished || this.#aborted) return;
     this.#finished = true;
-    if (this.#chunked) this.#host.socket.write(lastChunk(trailers));
+    if (this.#chunked) this.#host.output.string(lastChunk(trailers));
     if (!this.#keepAlive) this.#host.closeAfterResponse();
     if (this.#bodyDone) {
       this.#host.requestDone(this);
@@ -299,17 +301,19 @@ export class ServerRequest {
     }
   }
 
-  /** A complete local response. The request body is dropped. */
-  respond(status: number, headers: readonly string[], body: string | Buffer = ''): void {
+  /** A complete local response (`body` a byte string), in one write. The request body is dropped. */
+  respond(status: number, headers: readonly string[], body = ''): void {
     if (this.#headSent) return;
     if (!this.#bodyDone) this.discardBody();
-    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    this.writeHead(status, ['date', this.#host.httpDate, ...headers], length);
-    if (length > 0 && !this.#noBody) {
-      this.bodyBytesSent += length;
-      this.#host.socket.write(body);
+    const output = this.#host.output;
+    output.begin();
+    this.writeHead(status, ['date', this.#host.httpDate, ...headers], body.length);
+    if (body.length > 0 && !this.#noBody) {
+      this.bodyBytesSent += body.length;
+      output.string(body);
     }
     this.end();
+    output.end();
   }
 
   /** The response after this one closes the connection (used when the exchange leaves the connection in doubt). */
@@ -335,6 +339,7 @@ export class ServerRequest {
   /** For a 101: the socket (and bytes the client sent after the head) leave HTTP. */
   takeSocket(): { socket: Socket; head: Buffer } {
     this.#finished = true;
+    this.#host.output.flush(); // the 101 head goes before anything the tunnel writes
     return this.#host.detachForUpgrade();
   }
 

@@ -13,6 +13,7 @@ import type { CompiledRouter } from '../router/compile.ts';
 import { Backend, supportedProtocol } from '../upstream/backend.ts';
 import type { DnsCache } from '../upstream/dns.ts';
 import type { PoolRegistry } from '../upstream/registry.ts';
+import { wireRule } from './wire-strings.ts';
 
 export interface MirrorTarget {
   backend: Backend;
@@ -21,6 +22,7 @@ export interface MirrorTarget {
 }
 
 export interface RuleRuntime {
+  /** The IR rule, with the text it may write as byte strings (wire-strings.ts). */
   readonly ir: IRHttpRule;
   readonly picker: WeightedPicker;
   /** The backend of each weighted share; undefined for a share without one (answered with its status). */
@@ -93,7 +95,8 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): Co
   return { ports, endpointKeys, hostnames, unsupported };
 }
 
-function compileRule(rule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
+function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
+  const rule = wireRule(irRule);
   const backends = new Map<IRWeightedBackend, Backend | undefined>();
   for (const share of rule.backends) backends.set(share, backendOf(share.backend));
   const mirrors: MirrorTarget[] = [];

@@ -273,7 +273,7 @@ export class Exchange implements BodySink, ResponseHandler {
   }
 
   onReadEnd(): void {
-    this.#request.uncorkOutput();
+    if (!this.#request.uncorkOutput()) this.#connection?.pause();
   }
 
   onUpstreamError(error: UpstreamError): void {

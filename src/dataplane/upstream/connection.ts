@@ -99,7 +99,7 @@ export class UpstreamConnection implements ParserHandler {
     this.#responseDone = false;
     this.#requestEnded = false;
     this.#keepAlive = false;
-    this.socket.write(head);
+    this.socket.write(head, 'latin1'); // a byte string, like every head
   }
 
   /** Writes request body bytes, chunk-framed when `chunked`; false means wait for onUpstreamDrain. */
