@@ -2,7 +2,7 @@
 // way a user or an operator would: a config folder, the admin endpoint for
 // readiness, version, status and metrics, and its JSON log for reload timings.
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPOSITORY } from './proxies/index.ts';
@@ -41,9 +41,12 @@ export interface PorticoStart {
   readyDeadlineMs?: number;
 }
 
-export function adminGet(port: number, path: string, timeoutMs = 30_000): Promise<{ status: number; body: string }> {
+/** How often waitForVersion asks: often enough for ~100 ms changes, rarely enough not to load Portico's core. */
+const VERSION_POLL_MS = 10;
+
+export function adminGet(port: number, path: string, timeoutMs = 30_000, agent: Agent | false = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -95,22 +98,25 @@ export async function startPortico(options: PorticoStart): Promise<PorticoProces
     const output = await readFile(options.logFile, 'utf8').catch(() => '');
     throw new Error(`portico serve did not become ready${process_.exited() ? ` (exited ${process_.child.exitCode ?? process_.child.signalCode})` : ''}:\n${output.trimEnd().split('\n').slice(-10).join('\n')}`);
   }
+  // Admin requests reuse their connections: polling must cost Portico as little as possible.
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  const admin = (path: string): Promise<{ status: number; body: string }> => adminGet(adminPort, path, 30_000, agent);
   let useMetrics = true;
   const version = async (): Promise<number> => {
     if (useMetrics) {
-      const metrics = await adminGet(adminPort, '/metrics');
+      const metrics = await admin('/metrics');
       const found = metrics.status === 200 ? versionFromMetrics(metrics.body) : undefined;
       if (found !== undefined) return found;
       useMetrics = false;
     }
-    return (JSON.parse((await adminGet(adminPort, '/config')).body) as { version: number }).version;
+    return (JSON.parse((await admin('/config')).body) as { version: number }).version;
   };
   return {
     pid: process_.child.pid ?? 0,
     adminPort,
     process: process_,
     logFile: options.logFile,
-    admin: (path) => adminGet(adminPort, path),
+    admin,
     version,
     async waitForVersion(after, deadlineMs = 30_000) {
       const until = performance.now() + deadlineMs;
@@ -118,11 +124,14 @@ export async function startPortico(options: PorticoStart): Promise<PorticoProces
         const current = await version();
         if (current > after) return { at: performance.now(), version: current };
         if (performance.now() > until) throw new Error(`Portico did not reach a configuration version above ${after} within ${deadlineMs} ms`);
-        await sleep(2);
+        await sleep(VERSION_POLL_MS);
       }
     },
     reloads: async () => parseReloadLog(await readFile(options.logFile, 'utf8').catch(() => '')),
-    stop: () => process_.stop(),
+    async stop() {
+      agent.destroy();
+      await process_.stop();
+    },
   };
 }
 

@@ -1,9 +1,11 @@
 // Endpoint churn: a Service's endpoints change under steady traffic (one
 // removed, one added, per step) and the backends themselves say when traffic
-// stopped reaching the removed one and started reaching the added one. After
-// Portico reports the new version, not one request may reach the removed
-// endpoint (it is still running, so a request sent there would succeed and
-// hide the mistake from the client: the backend's own arrival log is the judge).
+// stopped reaching the removed one and started reaching the added one. A
+// request sent after Portico reported the new version must not reach the
+// removed endpoint (it is still running, so such a request would succeed and
+// hide the mistake from the client: the backend's own log is the judge). The
+// client numbers its requests, so "sent after" does not depend on when this
+// busy process got round to reading an arrival.
 import { performance } from 'node:perf_hooks';
 import { runOpenLoop } from '../load/open-loop.ts';
 import type { OpenLoopResult } from '../load/open-loop.ts';
@@ -23,7 +25,7 @@ export interface EndpointStep {
   stoppedMs: number;
   /** Write → the first request the added endpoint received (undefined: none). */
   reachedMs: number | undefined;
-  /** Requests the removed endpoint received after Portico reported the new version. */
+  /** Requests sent after Portico reported the new version that still reached the removed endpoint. */
   lateRequests: number;
 }
 
@@ -55,7 +57,8 @@ export async function measureEndpointChurn(context: ChangeContext, steps: number
       'route.yaml': httpRouteYaml({ name: 'pool', namespace: GATEWAY_NAMESPACE, rules: [{ matches: [prefixMatch('/pool')], backends: [{ name: 'pool' }] }] }),
     }), async ({ port, portico, write }) => {
       const abort = new AbortController();
-      const steady = runOpenLoop({ port, host: HOST, paths: ['/pool/x'], rate, signal: abort.signal, connections: 8 });
+      const counter = { sent: 0 };
+      const steady = runOpenLoop({ port, host: HOST, paths: ['/pool/x'], rate, signal: abort.signal, connections: 8, counter });
       const results: EndpointStep[] = [];
       try {
         await sleep(500); // traffic flowing to the first three before the first change
@@ -67,15 +70,16 @@ export async function measureEndpointChurn(context: ChangeContext, steps: number
           const start = performance.now();
           await write('slices.yaml', slices(active));
           const seen = await portico.waitForVersion(version);
+          const sentBeforeApplied = counter.sent;
           version = seen.version;
           await sleep(WATCH_MS);
           const strays = removed.arrivalsSince(start);
           const arrivals = added.arrivalsSince(start);
           results.push({
             appliedMs: seen.at - start,
-            stoppedMs: strays.length > 0 ? (strays[strays.length - 1] as number) - start : 0,
-            reachedMs: arrivals.length > 0 ? (arrivals[0] as number) - start : undefined,
-            lateRequests: strays.filter((at) => at > seen.at).length,
+            stoppedMs: strays.length > 0 ? (strays[strays.length - 1]?.at ?? start) - start : 0,
+            reachedMs: arrivals.length > 0 ? (arrivals[0]?.at ?? start) - start : undefined,
+            lateRequests: strays.filter((arrival) => arrival.seq >= sentBeforeApplied).length,
           });
           if ((step + 1) % Math.max(1, Math.floor(steps / 5)) === 0) context.progress(`    ${step + 1}/${steps} endpoint changes`);
         }

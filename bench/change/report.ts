@@ -15,6 +15,10 @@ export interface ChangeResults {
 }
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const statusDetail = (counts: Record<string, number>): string => {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? '' : ` (${entries.map(([status, count]) => `${status}: ${count}`).join(', ')})`;
+};
 const spreadText = (p: Percentiles): string => `p50 ${ms(p.p50)}, p99 ${ms(p.p99)}, max ${ms(p.max)} (n=${p.count})`;
 
 export function describeResults(results: ChangeResults): string[] {
@@ -27,7 +31,7 @@ export function describeResults(results: ChangeResults): string[] {
   if (edits) {
     const steady = edits.steady;
     lines.push(`route changes under traffic: ${edits.edits} edits, write → new version ${spreadText(edits.applyMs)}`);
-    lines.push(`  steady client: ${steady.completed.toLocaleString('en-US')} of ${steady.scheduled.toLocaleString('en-US')} requests answered at ${Math.round(steady.offeredRate)} req/s; bad statuses ${steady.badStatuses}, resets ${steady.resets}, closed early ${steady.closedEarly}, timeouts ${steady.timeouts}, connect errors ${steady.connectErrors}, unsent ${steady.unsent}`);
+    lines.push(`  steady client: ${steady.completed.toLocaleString('en-US')} of ${steady.scheduled.toLocaleString('en-US')} requests answered at ${Math.round(steady.offeredRate)} req/s; bad statuses ${steady.badStatuses}${statusDetail(steady.statusCounts)}, resets ${steady.resets}, closed early ${steady.closedEarly}, timeouts ${steady.timeouts}, connect errors ${steady.connectErrors}, unsent ${steady.unsent}`);
     lines.push(`  backends served: blue ${edits.blueRequests}, green ${edits.greenRequests}`);
     lines.push(`  WebSocket: ${edits.webSocket.echoed} of ${edits.webSocket.sent} messages echoed, ${edits.webSocket.disconnects} disconnects${edits.webSocket.errors.length ? ` (${edits.webSocket.errors.slice(0, 3).join('; ')})` : ''}`);
     lines.push('skipped' in edits.http2
@@ -37,7 +41,7 @@ export function describeResults(results: ChangeResults): string[] {
   if (endpoints) {
     lines.push(`endpoint churn: ${endpoints.steps.length} changes (one endpoint out, one in); write → new version ${spreadText(endpoints.appliedMs)}`);
     lines.push(`  write → traffic settled (removed endpoint quiet and added endpoint reached): ${spreadText(endpoints.settleMs)}; ${endpoints.unreached} added endpoints never reached`);
-    lines.push(`  requests that reached a removed endpoint after Portico reported the change: ${endpoints.lateRequests}; steady client: ${failedRequests(endpoints)} failed, ${endpoints.steady.resets} resets of ${endpoints.steady.scheduled}`);
+    lines.push(`  requests that reached a removed endpoint after Portico reported the change: ${endpoints.lateRequests}; steady client: ${failedRequests(endpoints)} failed${statusDetail(endpoints.steady.statusCounts)}, ${endpoints.steady.resets} resets of ${endpoints.steady.scheduled}`);
     lines.push('  (whether Portico rebuilt everything or only the endpoints is not visible from outside in file mode)');
   }
   if (status) {

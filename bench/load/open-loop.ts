@@ -22,6 +22,12 @@ export interface OpenLoopOptions {
   paths: string[];
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * Number the requests: each one's path gets `seq=<n>` in its query, n
+   * counting sends from 0, and `counter.sent` follows along, so a backend can
+   * tell whether a request left before or after a moment the caller noted.
+   */
+  counter?: { sent: number };
   /** Requests per second. */
   rate: number;
   /** How long to schedule requests; omit to run until `signal` aborts. */
@@ -50,8 +56,9 @@ export interface OpenLoopResult {
    * `latencyMs`, not of this.
    */
   lagMs: Percentiles;
-  /** Answers that were not 2xx/3xx. */
+  /** Answers that were not 2xx/3xx, and how many of each status. */
   badStatuses: number;
+  statusCounts: Record<string, number>;
   /** Connections reset or closed with a request in flight, failed connects, and timeouts. */
   resets: number;
   closedEarly: number;
@@ -150,8 +157,11 @@ class Connection {
 }
 
 class Generator {
-  readonly options: Required<Omit<OpenLoopOptions, 'seconds' | 'signal' | 'headers'>>;
+  readonly options: Required<Omit<OpenLoopOptions, 'seconds' | 'signal' | 'headers' | 'counter'>>;
   readonly #requests: Buffer[];
+  readonly #counter: { sent: number } | undefined;
+  readonly #paths: string[];
+  readonly #headerLines: string;
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
   /** Scheduled send times not yet sent (a queue as an array with a head index). */
@@ -164,6 +174,7 @@ class Generator {
   scheduled = 0;
   completed = 0;
   badStatuses = 0;
+  readonly statusCounts: Record<string, number> = {};
   resets = 0;
   closedEarly = 0;
   connectErrors = 0;
@@ -173,8 +184,10 @@ class Generator {
 
   constructor(options: OpenLoopOptions) {
     this.options = { connections: 16, maxConnections: 256, timeoutMs: 2000, ...options };
-    const headers = Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    this.#requests = options.paths.map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${options.host}\r\n${headers}\r\n`, 'latin1'));
+    this.#headerLines = `Host: ${options.host}\r\n${Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('')}`;
+    this.#paths = options.paths;
+    this.#counter = options.counter;
+    this.#requests = options.paths.map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\n${this.#headerLines}\r\n`, 'latin1'));
   }
 
   open(): void {
@@ -223,7 +236,7 @@ class Generator {
       const connection = this.#idle.pop();
       if (!connection) break;
       const scheduled = this.#queue[this.#queueHead++] as number;
-      const request = this.#requests[this.#pathIndex] as Buffer;
+      const request = this.#counter ? this.#numbered(this.#counter.sent++) : (this.#requests[this.#pathIndex] as Buffer);
       this.#pathIndex = (this.#pathIndex + 1) % this.#requests.length;
       connection.send(request, { scheduled, sent: now });
     }
@@ -235,10 +248,18 @@ class Generator {
     if (!this.#stopping && this.queued > this.#connecting && this.#all.size < this.options.maxConnections) this.open();
   }
 
+  #numbered(sequence: number): Buffer {
+    const path = this.#paths[this.#pathIndex] as string;
+    return Buffer.from(`GET ${path}${path.includes('?') ? '&' : '?'}seq=${sequence} HTTP/1.1\r\n${this.#headerLines}\r\n`, 'latin1');
+  }
+
   answered(connection: Connection, inFlight: InFlight, status: number): void {
     this.completed++;
     if (status >= 200 && status < 400) this.latencies.push(performance.now() - inFlight.scheduled);
-    else this.badStatuses++;
+    else {
+      this.badStatuses++;
+      this.statusCounts[status] = (this.statusCounts[status] ?? 0) + 1;
+    }
     this.idle(connection);
   }
 
@@ -261,7 +282,18 @@ class Generator {
     this.dispatch();
   }
 
-  expire(now: number): void {
+  #lastExpireCheck = performance.now();
+
+  /**
+   * Times out requests unanswered for `timeoutMs`. Not right after this
+   * process itself was stalled (descheduled on a busy machine): timers run
+   * before pending reads, so answers that arrived meanwhile would otherwise be
+   * counted as timeouts.
+   */
+  expire(now: number, force = false): void {
+    const stalled = now - this.#lastExpireCheck > 100;
+    this.#lastExpireCheck = now;
+    if (stalled && !force) return;
     for (const connection of this.#all) {
       if (connection.inFlight && now - connection.inFlight.sent > this.options.timeoutMs) {
         this.timeouts++;
@@ -318,7 +350,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     generator.expire(performance.now());
     await sleep(2);
   }
-  generator.expire(Number.POSITIVE_INFINITY);
+  generator.expire(Number.POSITIVE_INFINITY, true);
   const unsent = generator.queued;
   generator.close();
   return {
@@ -330,6 +362,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     latencyMs: percentiles(generator.latencies.view()),
     lagMs: percentiles(generator.lags.view()),
     badStatuses: generator.badStatuses,
+    statusCounts: generator.statusCounts,
     resets: generator.resets,
     closedEarly: generator.closedEarly,
     connectErrors: generator.connectErrors,
