@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
+import { startTrackingBackend } from '../../bench/change/backends.ts';
 import { nextAppState } from '../../bench/change/edits.ts';
 import { countStatusChanges, statusMap } from '../../bench/change/status.ts';
 import { GATEWAY_NAMESPACE, exactMatch, gatewayYaml, httpRouteYaml, prefixAndHeaderMatch, prefixMatch, responseHeaderFilter, serviceYaml } from '../../bench/gateway-yaml.ts';
@@ -75,4 +77,20 @@ test('the configuration version from Prometheus text, and reload timings from Po
     '{"level":30,"msg":"portico serving"}',
   ].join('\n');
   assert.deepEqual(parseReloadLog(log), [{ version: 1, translateMs: 12.5, applyMs: 3 }, { version: 3, translateMs: 1.25, applyMs: 0.5 }]);
+});
+
+test('tracking backend: arrivals since a moment, in order, with the client\'s sequence numbers', async () => {
+  const backend = await startTrackingBackend('b');
+  try {
+    const get = (path: string) => fetch(`http://127.0.0.1:${backend.port}${path}`).then((response) => response.text());
+    assert.equal(await get('/x?seq=7'), 'b');
+    const middle = performance.now();
+    await get('/x?seq=8');
+    await get('/x');
+    assert.equal(backend.count, 3);
+    assert.deepEqual(backend.arrivalsSince(middle).map((arrival) => arrival.seq), [8, -1]);
+    assert.equal(backend.arrivalsSince(0).length, 3);
+  } finally {
+    await backend.close();
+  }
 });

@@ -51,6 +51,26 @@ test('open loop: every scheduled request is sent once, answers are counted by st
   }
 });
 
+test('open loop: numbered requests carry seq=0,1,2,... and the counter follows the sends; bad statuses are counted by code', async () => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.statusCode = seen.length % 4 === 0 ? 503 : 200;
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const counter = { sent: 0 };
+    const result = await runOpenLoop({ port: (server.address() as AddressInfo).port, host: 'x', paths: ['/a?x=1', '/b'], rate: 200, seconds: 0.2, connections: 1, counter });
+    assert.equal(counter.sent, result.scheduled);
+    assert.deepEqual(seen.slice(0, 3), ['/a?x=1&seq=0', '/b?seq=1', '/a?x=1&seq=2']);
+    assert.deepEqual(result.statusCounts, { 503: Math.floor(seen.length / 4) });
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test('open loop: a connection reset with a request in flight is a reset, not a retry', async () => {
   let received = 0;
   const server = createServer((req, res) => {
