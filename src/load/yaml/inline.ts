@@ -20,10 +20,10 @@ export const DASH = 0x2d;
 export const DQUOTE = 0x22;
 export const SQUOTE = 0x27;
 export const LBRACKET = 0x5b;
-export const RBRACKET = 0x5d;
+const RBRACKET = 0x5d;
 export const LBRACE = 0x7b;
-export const RBRACE = 0x7d;
-export const COMMA = 0x2c;
+const RBRACE = 0x7d;
+const COMMA = 0x2c;
 
 /** Keys whose YAML value is not an own string property of a plain object: merge keys and the prototype. */
 export const SPECIAL_KEYS = new Set(['<<', '__proto__']);
