@@ -23,6 +23,12 @@ export interface IRGateway {
   ports: IRPort[];
   /** Backend clusters referenced by this gateway's rules and mirrors, by name. */
   backends: Record<string, IRBackend>;
+  /**
+   * Certificates (with keys) the gateway's TLS servers present, by name
+   * ("secret/<ns>/<name>"). Kept apart from the servers that use them so a
+   * change to one certificate replaces only that entry.
+   */
+  certificates?: Record<string, IRCertificate>;
 }
 
 export type IRPort = IRHttpPort;
@@ -45,6 +51,99 @@ export interface IRHttpPort {
   virtualHosts: IRVirtualHost[];
   /** Actions, shared by the matches of all virtual hosts on this port. */
   rules: IRHttpRule[];
+  /**
+   * Present when the port speaks TLS first (HTTPS listeners, TLS listeners, or
+   * both on one port): the server name (SNI) in the ClientHello selects a
+   * TLS server entry, which either terminates TLS and serves this port's
+   * virtual hosts over HTTP/1.1 or HTTP/2, or forwards the connection.
+   */
+  tls?: IRTlsPortConfig;
+}
+
+// ---------------------------------------------------------------- TLS
+
+export interface IRCertificate {
+  /** PEM chain, leaf first. */
+  certPem: string;
+  /** PEM private key (RSA or ECDSA). */
+  keyPem: string;
+  /** Hex SHA-256 of certPem + keyPem: the data plane reuses what it built for an unchanged certificate. */
+  hash: string;
+}
+
+export interface IRTlsPortConfig {
+  /**
+   * One entry per distinct SNI pattern on the port: exact name first, then the
+   * longest matching wildcard ("*.example.com"), then "*" (also used for
+   * clients that send no SNI). No entry selected → the handshake is refused.
+   */
+  servers: IRTlsServer[];
+  /** Lowest protocol version accepted (default TLSv1.2). */
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  /** OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are fixed); absent → Portico's modern default. */
+  ciphers?: string;
+}
+
+export type IRTlsServerMode =
+  /** Terminate TLS, then HTTP (ALPN h2 or http/1.1) routed by the port's virtual hosts. */
+  | 'http'
+  /** Do not terminate: forward the raw connection (ClientHello included) to `route`'s backends. */
+  | 'passthrough'
+  /** Terminate TLS, then forward the decrypted byte stream to `route`'s backends (TLSRoute on a Terminate listener). */
+  | 'tcp';
+
+export interface IRTlsServer {
+  /** SNI pattern: "foo.example.com", "*.example.com" or "*". Lowercase. */
+  hostname: string;
+  /** "gateway/<ns>/<name>/listener/<sectionName>". An HTTP request on this connection whose Host selects a virtual host of another listener is answered 421. */
+  listener: string;
+  mode: IRTlsServerMode;
+  /** Names in the gateway's `certificates` (several: e.g. RSA and ECDSA); empty for passthrough. */
+  certificates: string[];
+  /** Frontend client-certificate validation (mTLS, Gateway spec.tls.frontend). */
+  clientValidation?: {
+    /** PEM bundle of the CA certificates clients' chains must lead to. */
+    caPem: string;
+    /** AllowInsecureFallback: connections without a valid client certificate are accepted too. */
+    mode: 'AllowValidOnly' | 'AllowInsecureFallback';
+  };
+  /** Pass the verified client certificate's identity to backends in headers (listener tls.options). */
+  forwardClientCert?: boolean;
+  /** For passthrough and tcp: the route rule that receives the connection. */
+  route?: IRStreamRoute;
+}
+
+// ---------------------------------------------------------------- L4
+
+/** A TCP, UDP or TLS stream destination: one rule of a TCPRoute/UDPRoute/TLSRoute. */
+export interface IRStreamRoute {
+  /** "tcproute/<ns>/<name>/rule/<index>" (or tlsroute/, udproute/). */
+  name: string;
+  route: { kind: 'TCPRoute' | 'UDPRoute' | 'TLSRoute'; namespace: string; name: string };
+  /** Weighted split; a share without a backend refuses (closes) the connection. */
+  backends: IRWeightedBackend[];
+}
+
+/** A TCP listener port: every connection goes to `route` (one route per TCP listener port). */
+export interface IRTcpPort {
+  kind: 'tcp';
+  name: string;
+  port: number;
+  listener: string;
+  route: IRStreamRoute;
+  /** Close a connection idle in both directions for this long (default 1 h). */
+  idleTimeoutMs?: number;
+}
+
+/** A UDP listener port: datagrams from each client address:port form a session bound to one backend. */
+export interface IRUdpPort {
+  kind: 'udp';
+  name: string;
+  port: number;
+  listener: string;
+  route: IRStreamRoute;
+  /** A session with no datagram in either direction for this long ends (default 60 s). */
+  sessionIdleMs?: number;
 }
 
 export interface IRVirtualHost {
