@@ -106,4 +106,24 @@ describe('upgrades', () => {
     assert.match(socket.received(), /connection: close\r\n/);
     assert.match(socket.received(), /no upgrade for you$/);
   });
+
+  // Parsers are reused across connections: a tunnel that closes after its
+  // connection gave the parser back must not take it from the next owner.
+  it('keeps serving a connection that started while an earlier tunnel was open, after the tunnel closes', async () => {
+    const tunnel = await rawSocket(dp.port);
+    tunnel.write('GET /line HTTP/1.1\r\nHost: a\r\nUpgrade: x-line\r\nConnection: upgrade\r\n\r\n');
+    await tunnel.waitFor('welcome');
+    const keptAlive = await rawSocket(dp.port);
+    keptAlive.write('GET /other HTTP/1.1\r\nHost: a\r\n\r\n');
+    await keptAlive.waitFor('no upgrade for you');
+    const backendSide = [...rawSockets].at(-1) as Socket;
+    tunnel.destroy();
+    // The proxy tears both sides down together; its client side's 'close' follows within a loop turn or two.
+    await closed(backendSide);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    keptAlive.write('GET /other HTTP/1.1\r\nHost: a\r\n\r\n');
+    await keptAlive.waitFor(/no upgrade for you.*no upgrade for you/s);
+    assert.deepEqual(statusLines(keptAlive.received()), [200, 200]);
+    keptAlive.destroy();
+  });
 });

@@ -35,7 +35,7 @@ describe('Http1Parser', () => {
     assert.deepEqual(head.headers.slice(0, 4), ['Host', 'a', 'X-H0', 'v0']);
     assert.deepEqual(head.headers.slice(-2), ['Content-Length', '2']);
     assert.deepEqual(events.slice(1).map(([kind]) => kind), ['body', 'body', 'end']);
-    parser.close();
+    parser.release();
   });
 
   it('passes trailers with the end of a chunked message', () => {
@@ -106,9 +106,25 @@ describe('Http1Parser', () => {
     assert.deepEqual(events.map(([kind, value]) => (kind === 'head' ? (value as MessageHead).target : kind)), ['/1', 'end', '/2']);
     assert.equal(reads[0]?.result.kind, 'paused');
     assert.equal(reads[0]?.rest, 'GET /3');
-    parser.close();
+    parser.release();
     client.destroy();
     accepted.destroy();
     server.close();
+  });
+
+  it('gives a parser back for reuse, reset: nothing of its last connection reaches the next', () => {
+    const first = recorder();
+    const parser = Http1Parser.acquire('request', first.handler, 0);
+    parser.execute(Buffer.from('GET /half-way HTTP/1.1\r\nHost: a\r\nX-Left: ov'));
+    parser.release();
+    const second = recorder();
+    const reused = Http1Parser.acquire('request', second.handler, 0);
+    assert.equal(reused, parser, 'the kept parser is handed out again');
+    assert.equal(reused.execute(Buffer.from('GET /next HTTP/1.1\r\nHost: b\r\n\r\n')).kind, 'ok');
+    assert.deepEqual(first.events, []);
+    const head = second.events[0]?.[1] as MessageHead;
+    assert.equal(head.target, '/next');
+    assert.deepEqual(head.headers, ['Host', 'b']);
+    reused.release();
   });
 });

@@ -8,6 +8,8 @@
 // A parser can also read a socket itself (`consume`), as Node's own HTTP
 // server does: llhttp then parses straight from one shared read buffer in
 // C++, with no Buffer allocated per read and no stream layer in between.
+// Parsers are kept for reuse when their connection closes (Node's FreeList
+// pattern): a new connection resets one instead of building a native parser.
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { streamHandle } from './stream-handle.ts';
@@ -110,19 +112,33 @@ export type ExecuteResult =
 
 const EMPTY: string[] = [];
 
+/** Parsers kept per kind for reuse (as many as Node's HTTP modules keep). */
+const KEPT_PARSERS = 1000;
+const kept: { request: Http1Parser[]; response: Http1Parser[] } = { request: [], response: [] };
+
 export class Http1Parser {
   readonly #native: NativeParser;
-  readonly #handler: ParserHandler;
+  readonly #kind: 'request' | 'response';
+  #handler: ParserHandler;
   /** Headers and target flushed early (a head split over many packets or over 32 headers). */
   #pendingHeaders: string[] = [];
   #pendingTarget = '';
   #headSeen = false;
-  #closed = false;
+  #released = false;
   #consumed = false;
   /** llhttp frames on the stack (execute, finish, or a callback of a read it does itself). */
   #depth = 0;
 
+  /** A parser for a new connection: a kept one, reset, or a new one. */
+  static acquire(kind: 'request' | 'response', handler: ParserHandler, maxHeaderSize: number): Http1Parser {
+    const parser = kept[kind].pop();
+    if (parser === undefined) return new Http1Parser(kind, handler, maxHeaderSize);
+    parser.#reset(handler, maxHeaderSize);
+    return parser;
+  }
+
   constructor(kind: 'request' | 'response', handler: ParserHandler, maxHeaderSize: number) {
+    this.#kind = kind;
     this.#handler = handler;
     const native = new HTTPParser();
     native.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderSize, HTTPParser.kLenientNone);
@@ -236,17 +252,40 @@ export class Http1Parser {
     this.#native.resume();
   }
 
-  /** Frees the native parser; safe to call more than once and from inside a callback. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+  /**
+   * The connection is done with the parser: it is kept for reuse, or freed
+   * when enough are kept. Safe to call more than once and from inside a
+   * callback; the caller must not use it afterwards.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
     const consumed = this.#consumed;
     this.unconsume();
-    // Freeing while llhttp is on the stack would pull the state out from under
-    // it. A parser reading a socket may be: ticks and microtasks run before its
-    // read returns, so it is freed once no I/O callback is running.
-    if (this.#depth > 0 || consumed) setImmediate(() => this.#native.close());
+    // Resetting or freeing while llhttp is on the stack would pull the state
+    // out from under it: then that waits until no I/O callback is running.
+    // (A parser that read a socket may still have its read on the C++ stack
+    // while ticks and microtasks run, so it is freed that way too.)
+    const keep = kept[this.#kind].length < KEPT_PARSERS;
+    if (this.#depth > 0) setImmediate(() => this.#keepOrFree(keep));
+    else if (!keep && consumed) setImmediate(() => this.#native.close());
+    else this.#keepOrFree(keep);
+  }
+
+  #keepOrFree(keep: boolean): void {
+    if (keep) kept[this.#kind].push(this);
     else this.#native.close();
+  }
+
+  #reset(handler: ParserHandler, maxHeaderSize: number): void {
+    this.#native.initialize(this.#kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderSize, HTTPParser.kLenientNone);
+    this.#handler = handler;
+    this.#pendingHeaders = [];
+    this.#pendingTarget = '';
+    this.#headSeen = false;
+    this.#released = false;
+    this.#consumed = false;
+    this.#depth = 0;
   }
 
   #onHeaders(headers: string[], target: string): void {

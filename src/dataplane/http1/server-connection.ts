@@ -26,6 +26,8 @@ export interface RequestHandler {
 }
 
 export interface ConnectionOwner {
+  /** The listening port (the connections' local port). */
+  readonly port: number;
   readonly handler: RequestHandler;
   readonly limits: HttpLimits;
   readonly clock: Clock;
@@ -43,7 +45,6 @@ const EMPTY = Buffer.alloc(0);
 export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   readonly socket: Socket;
   readonly output: Output;
-  readonly remoteAddress: string;
   readonly localPort: number;
   readonly #owner: ConnectionOwner;
   readonly #parser: Http1Parser;
@@ -73,9 +74,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     this.socket = socket;
     this.output = new Output(socket);
     this.#owner = owner;
-    this.remoteAddress = socket.remoteAddress ?? '';
-    this.localPort = socket.localPort ?? 0;
-    this.#parser = new Http1Parser('request', this, owner.limits.maxHeaderBytes);
+    this.localPort = owner.port;
+    this.#parser = Http1Parser.acquire('request', this, owner.limits.maxHeaderBytes);
     this.#headStartedAt = owner.clock.now;
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => this.#owner.logger.debug({ err: error.message, remote: this.remoteAddress }, 'client socket error'));
@@ -89,6 +89,11 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   }
 
   // ------------------------------------------------------------ RequestHost
+
+  /** Asked of the kernel on first use (a connection answered locally never needs it); net.Socket keeps it. */
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
 
   get pendingBodyBytes(): number {
     return this.#owner.limits.pendingBodyBytes;
@@ -172,7 +177,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     // The socket's own stream reads from here on; it thinks a read it asked
     // for is still pending (llhttp took every byte), so start reading for it:
     // bytes arriving before the tunnel takes them wait in the stream's buffer.
-    this.#parser.close();
+    this.#parser.release();
     this.socket.removeAllListeners('end');
     this.socket.removeAllListeners('drain');
     this.#pauseReasons = 0;
@@ -269,7 +274,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
 
   #onClose(): void {
     this.#closed = true;
-    this.#parser.close();
+    // An upgraded connection gave its parser back already (it may serve another connection now).
+    if (!this.#upgraded) this.#parser.release();
     this.#current?.clientGone('client_closed');
     this.#current = undefined;
     this.#queued = undefined;

@@ -73,7 +73,7 @@ export class UpstreamConnection implements ParserHandler {
   constructor(socket: Socket, pool: ConnectionPool, maxHeaderBytes: number) {
     this.socket = socket;
     this.#pool = pool;
-    this.#parser = new Http1Parser('response', this, maxHeaderBytes);
+    this.#parser = Http1Parser.acquire('response', this, maxHeaderBytes);
     socket.on('end', () => this.#onEnd());
     socket.on('error', () => {}); // 'close' follows and reports it
     socket.on('close', () => this.#onClose());
@@ -162,7 +162,7 @@ export class UpstreamConnection implements ParserHandler {
     const head = this.#upgradeHead ?? Buffer.alloc(0);
     this.#upgradeHead = undefined;
     // The socket's own stream reads from here on (see ServerConnection.detachForUpgrade).
-    this.#parser.close();
+    this.#parser.release();
     this.socket.removeAllListeners('end');
     this.socket.removeAllListeners('drain');
     this.socket.removeAllListeners('close');
@@ -256,7 +256,7 @@ export class UpstreamConnection implements ParserHandler {
 
   #onClose(): void {
     this.#destroyed = true;
-    this.#parser.close();
+    this.#parser.release();
     this.#pool.forget(this);
     if (this.#handler !== undefined && !this.#responseDone) {
       this.#fail('upstream_reset', 'backend connection reset');
