@@ -97,8 +97,9 @@ async function main(): Promise<number> {
       process.stdout.write(`churn: ${options.churnRoutes} routes over ${options.namespaces} namespaces\n`);
       churn = await measureChurn({ dir, cores: cores.portico, workers: options.workers, routes: options.churnRoutes, namespaces: options.namespaces, seconds: options.churnSeconds, churnPerSecond: options.churnPerSecond, rate: options.rate, progress })
         .catch((error: unknown) => {
-          why.churn = `failed: ${error instanceof Error ? error.message : String(error)}`;
-          progress(`  ${why.churn}`);
+          const message = error instanceof Error ? error.message : String(error);
+          progress(`  failed: ${message}`);
+          why.churn = `failed: ${message.split('\n')[0] ?? ''} (details above)`;
           return undefined;
         });
     }
@@ -106,8 +107,9 @@ async function main(): Promise<number> {
       process.stdout.write(`large: ${options.routes} routes\n`);
       large = await measureLarge({ dir, cores: cores.portico, workers: options.workers, routes: options.routes, namespaces: options.namespaces, listenerSets: options.listenerSets, changes: quick ? 3 : 5, progress })
         .catch((error: unknown) => {
-          why.large = `failed: ${error instanceof Error ? error.message : String(error)}`;
-          progress(`  ${why.large}`);
+          const message = error instanceof Error ? error.message : String(error);
+          progress(`  failed: ${message}`);
+          why.large = `failed: ${message.split('\n')[0] ?? ''} (details above)`;
           return undefined;
         });
     }
