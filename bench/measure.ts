@@ -88,10 +88,14 @@ async function tail(file: string, lines = 15): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).map((line) => `    | ${line}`).join('\n');
 }
 
-/** The first line a failed program printed (usually the reason), for one-line summaries. */
+/** The line of a failed program's output that says why, for one-line summaries: its error message, else its first line. */
+export function reasonLine(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.find((line) => /^[\w.]*Error\b|^Unknown option/.test(line)) ?? lines[0] ?? '(no output)';
+}
+
 async function firstLine(file: string): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '(no output)';
+  return reasonLine(await readFile(file, 'utf8').catch(() => ''));
 }
 
 async function startBackend(dir: string, tools: Record<string, string>, body: Buffer, placement: Placement): Promise<{ port: number; process: Pinned }> {
@@ -118,7 +122,12 @@ async function startProxy(definition: ProxyDefinition, scenario: Scenario, scena
   const placement = placementFor(scenario);
   const setup: ProxySetup = { dir, listenPort: await freePort(), backendPort, routes, workers: placement.workers, tls: scenario.tls ? options.tls : undefined, http2: scenario.http2 };
   await writeFiles(dir, definition.files(setup));
-  const unsupported = await definition.unsupported?.(setup);
+  const unsupported = await definition.unsupported?.(setup).catch((error: unknown) => {
+    // execFile's error carries the program's stderr, where the reason is.
+    const stderr = (error as { stderr?: unknown }).stderr;
+    const text = `${error instanceof Error ? error.message : String(error)}\n${typeof stderr === 'string' ? stderr : ''}`;
+    return `could not ask whether it supports this scenario: ${reasonLine(text)}`;
+  });
   if (unsupported !== undefined) return unsupported;
   const launch = definition.launch(setup, options.tools);
   const logFile = join(dir, 'output.log');

@@ -140,6 +140,7 @@ try {
 } catch (error) {
   await stopAll();
   process.stderr.write(`bench:scale: ${error instanceof Error ? error.message : String(error)}\n\n`);
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(usage);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) process.stderr.write(usage);
   process.exitCode = 1;
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LoadResult } from '../../bench/load/wrk.ts';
+import { reasonLine } from '../../bench/measure.ts';
 import type { ScenarioOutcome } from '../../bench/measure.ts';
 import { formatTable, spread, summarize } from '../../bench/report.ts';
 import { SCENARIOS } from '../../bench/scenarios.ts';
@@ -75,4 +76,12 @@ test('the soak table shows memory start, end, peak, slope and whether it stayed 
     proxies: [{ proxy: 'portico', runs: [run(100)], memory: { startBytes: 100 * MB, endBytes: 140 * MB, peakBytes: 150 * MB, slopeBytesPerMinute: 12 * MB, growthBytes: 30 * MB, allowanceBytes: 5 * MB, flat: false, samples: 30 } }],
   };
   assert.match(formatTable(outcome, summarize(outcome)), /portico\s+100\s+100\.0\s+140\.0\s+150\.0\s+12\.0\s+30\.0\s+NO\s+0$/m);
+});
+
+test('a failed program is summed up by its error line, else its first line', () => {
+  assert.equal(reasonLine('node:internal/modules/esm/resolve:272\n    throw new ERR_MODULE_NOT_FOUND(\n\nError [ERR_MODULE_NOT_FOUND]: Cannot find module x\n    at y'), 'Error [ERR_MODULE_NOT_FOUND]: Cannot find module x');
+  assert.equal(reasonLine("\nUnknown option '--workers'\n\nusage: portico serve"), "Unknown option '--workers'");
+  assert.equal(reasonLine('SyntaxError: The requested module does not provide an export'), 'SyntaxError: The requested module does not provide an export');
+  assert.equal(reasonLine('listen EADDRINUSE\n'), 'listen EADDRINUSE');
+  assert.equal(reasonLine(''), '(no output)');
 });
