@@ -6,6 +6,18 @@ export function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Unknown';
 }
 
+const STATUS_LINES: string[] = [];
+
+/** "HTTP/1.1 <status> <reason>\r\n", built once per status. */
+export function statusLine(status: number): string {
+  let line = STATUS_LINES[status];
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
+    if (status >= 100 && status <= 999) STATUS_LINES[status] = line;
+  }
+  return line;
+}
+
 /** "name: value\r\n" for each pair of a flat header list. */
 export function serializeHeaders(headers: readonly string[]): string {
   let out = '';

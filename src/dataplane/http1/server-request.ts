@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { Output } from './output.ts';
 import type { MessageHead } from './parser.ts';
-import { chunkSizeLine, lastChunk, reasonPhrase, serializeHeaders } from './head.ts';
+import { chunkSizeLine, lastChunk, serializeHeaders, statusLine } from './head.ts';
 
 export interface BodySink {
   onRequestBody(chunk: Buffer): void;
@@ -33,6 +33,14 @@ export interface RequestHost {
   closeAfterResponse(): void;
   detachForUpgrade(): { socket: Socket; head: Buffer };
   setTunnelCloser(close: () => void): void;
+}
+
+/** Who relays the response: told when the client goes away or drains. */
+export interface ResponseListener {
+  /** The client went away (or the request was cut off) before the response finished; called once. */
+  clientGone(reason: string): void;
+  /** The client socket drained after a write returned false. */
+  clientDrained(): void;
 }
 
 /** Pause reasons (bit flags): reading stops while any is set. */
@@ -79,12 +87,9 @@ export class ServerRequest {
   #aborted = false;
   status = 0;
   bodyBytesSent = 0;
-  /** Called when the client socket drains after a write returned false. */
-  onDrain: (() => void) | undefined;
   /** When a write to the client last returned false without draining since (0: not blocked). */
   writeBlockedSince = 0;
-  /** Called once if the client goes away (or the request is cut off) before the response is finished. */
-  onAbort: ((reason: string) => void) | undefined;
+  listener: ResponseListener | undefined;
 
   constructor(host: RequestHost, head: MessageHead, info: RequestHeadInfo) {
     this.#host = host;
@@ -215,10 +220,15 @@ export class ServerRequest {
    * clients, close-delimited for HTTP/1.0).
    */
   writeHead(status: number, headers: readonly string[], contentLength: number): void {
+    this.writeHeadLines(status, serializeHeaders(headers), contentLength);
+  }
+
+  /** writeHead with the headers already serialised ("name: value\r\n" each). */
+  writeHeadLines(status: number, lines: string, contentLength: number): void {
     if (this.#headSent || this.#aborted) return;
     this.#headSent = true;
     this.status = status;
-    let head = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${serializeHeaders(headers)}`;
+    let head = `${statusLine(status)}${lines}`;
     if (status === 101) {
       this.#noBody = true;
       this.#host.output.string(`${head}\r\n`);
@@ -283,7 +293,7 @@ export class ServerRequest {
   /** From the connection: the client took what was written. */
   drained(): void {
     this.writeBlockedSince = 0;
-    this.onDrain?.();
+    this.listener?.clientDrained();
   }
 
   /** Finishes the response (with trailers, when chunked). */
@@ -326,14 +336,14 @@ export class ServerRequest {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#host.socket.destroy();
-    this.onAbort?.(reason);
+    this.listener?.clientGone(reason);
   }
 
   /** From the connection: the client went away or the request was cut off. */
   clientGone(reason: string): void {
     if (this.#aborted || this.#finished) return;
     this.#aborted = true;
-    this.onAbort?.(reason);
+    this.listener?.clientGone(reason);
   }
 
   /** For a 101: the socket (and bytes the client sent after the head) leave HTTP. */

@@ -10,7 +10,7 @@
 import type { IRWeightedBackend } from '../../ir/types.ts';
 import type { HttpLimits } from '../http1/limits.ts';
 import type { MessageHead } from '../http1/parser.ts';
-import type { BodySink, ServerRequest } from '../http1/server-request.ts';
+import type { BodySink, ResponseListener, ServerRequest } from '../http1/server-request.ts';
 import type { Backend, EndpointFailure } from '../upstream/backend.ts';
 import type { ResponseHandler, UpstreamConnection, UpstreamError } from '../upstream/connection.ts';
 import type { ConnectError, EndpointPool } from '../upstream/pool.ts';
@@ -40,24 +40,27 @@ export interface ExchangeSpec {
   /** The request body goes upstream chunk-framed. */
   chunked: boolean;
   cors: readonly string[] | undefined;
-  mirrors: MirrorRequest[];
+  mirrors: readonly MirrorRequest[];
   limits: HttpLimits;
-  done(outcome: ExchangeOutcome): void;
+  /** Told how the exchange ended (access logs, metrics); absent when nobody listens. */
+  log: { finish(outcome: ExchangeOutcome): void } | undefined;
 }
+
+const NO_CHUNKS: readonly Buffer[] = [];
 
 /** Methods whose requests can be sent twice without harm (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
-export class Exchange implements BodySink, ResponseHandler {
+export class Exchange implements BodySink, ResponseHandler, ResponseListener {
   readonly #spec: ExchangeSpec;
   readonly #request: ServerRequest;
   #connection: UpstreamConnection | undefined;
   #pool: EndpointPool | undefined;
   /** Every body chunk so far, while the body still fits the retry buffer; undefined once it does not. */
-  #replay: Buffer[] | undefined = [];
+  #replay: Buffer[] | undefined;
   #replayBytes = 0;
   /** Chunks for the current try not written yet (only used once #replay is gone). */
-  #pending: Buffer[] = [];
+  #pending: Buffer[] | undefined;
   #pendingBytes = 0;
   #bodyEnded: boolean;
   #tries = 0;
@@ -75,13 +78,14 @@ export class Exchange implements BodySink, ResponseHandler {
     this.#spec = spec;
     this.#request = spec.request;
     this.#bodyEnded = !spec.request.hasBody;
+    // Nothing to replay yet (a request without a body never has anything).
+    this.#replay = this.#bodyEnded ? (NO_CHUNKS as Buffer[]) : [];
     this.#retriesLeft = spec.rule.ir.retry?.attempts ?? 0;
   }
 
   start(): void {
     const request = this.#request;
-    request.onAbort = (reason) => this.#clientGone(reason);
-    request.onDrain = () => this.#connection?.resume();
+    request.listener = this;
     const requestMs = this.#spec.rule.ir.timeouts?.requestMs;
     if (requestMs !== undefined && requestMs > 0) {
       this.#requestTimer = setTimeout(() => this.#timedOut('request_timeout'), requestMs);
@@ -114,7 +118,7 @@ export class Exchange implements BodySink, ResponseHandler {
         return;
       }
     } else if (this.#connection === undefined) {
-      this.#pending.push(chunk);
+      (this.#pending ??= []).push(chunk);
       this.#pendingBytes += chunk.length;
     }
     if (this.#connection !== undefined) this.#writeBody(chunk);
@@ -136,11 +140,18 @@ export class Exchange implements BodySink, ResponseHandler {
 
   #try(): void {
     this.#tries++;
-    this.#spec.backend.choose((failure, pool) => {
-      if (this.#finished) return;
-      if (failure !== undefined || pool === undefined) this.#noEndpoint(failure ?? 'no_endpoints');
-      else this.#useEndpoint(pool, false);
-    });
+    const picked = this.#spec.backend.pick();
+    if (typeof picked === 'object') {
+      this.#useEndpoint(picked, false);
+    } else if (picked !== undefined) {
+      this.#noEndpoint(picked);
+    } else {
+      this.#spec.backend.resolve((failure, pool) => {
+        if (this.#finished) return;
+        if (failure !== undefined || pool === undefined) this.#noEndpoint(failure ?? 'no_endpoints');
+        else this.#useEndpoint(pool, false);
+      });
+    }
   }
 
   #useEndpoint(pool: EndpointPool, fresh: boolean): void {
@@ -169,9 +180,9 @@ export class Exchange implements BodySink, ResponseHandler {
     this.#sentAt = performance.now();
     connection.start(this, this.#spec.method, this.#spec.head);
     let flowing = true;
-    for (const chunk of this.#replay ?? this.#pending) flowing = connection.write(chunk, this.#spec.chunked);
+    for (const chunk of this.#replay ?? this.#pending ?? NO_CHUNKS) flowing = connection.write(chunk, this.#spec.chunked);
     if (this.#replay === undefined) {
-      this.#pending = [];
+      this.#pending = undefined;
       this.#pendingBytes = 0;
     }
     // The client may have been paused while there was nowhere to send its body.
@@ -232,10 +243,10 @@ export class Exchange implements BodySink, ResponseHandler {
       return;
     }
     const rule = this.#spec.rule.ir;
-    const { headers, contentLength } = clientResponseHead(
+    const { lines, contentLength } = clientResponseHead(
       head.headers, status === 101, rule.responseHeaders, this.#spec.share.responseHeaders, this.#spec.cors);
     this.#responding = true;
-    request.writeHead(status, headers, contentLength);
+    request.writeHeadLines(status, lines, contentLength);
   }
 
   onResponseBody(chunk: Buffer): void {
@@ -262,6 +273,11 @@ export class Exchange implements BodySink, ResponseHandler {
     const clientEnd = this.#request.takeSocket();
     this.#complete(101, undefined);
     this.#request.tunnelOpened(openTunnel(clientEnd, backendEnd));
+  }
+
+  /** The client took what was written: read the backend again (ResponseListener). */
+  clientDrained(): void {
+    this.#connection?.resume();
   }
 
   onUpstreamDrain(): void {
@@ -320,7 +336,8 @@ export class Exchange implements BodySink, ResponseHandler {
     this.#fail(504, code, 'upstream request timeout');
   }
 
-  #clientGone(reason: string): void {
+  /** The client went away or its request was cut off (ResponseListener). */
+  clientGone(reason: string): void {
     if (this.#finished) return;
     this.#dropConnection();
     for (const mirror of this.#spec.mirrors) mirror.cancel();
@@ -348,17 +365,10 @@ export class Exchange implements BodySink, ResponseHandler {
     if (this.#finished) return;
     this.#finished = true;
     this.#replay = undefined;
-    this.#pending = [];
+    this.#pending = undefined;
     this.#clearTryTimer();
     if (this.#requestTimer !== undefined) clearTimeout(this.#requestTimer);
     if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
-    const pool = this.#pool;
-    this.#spec.done({
-      status,
-      error,
-      endpoint: pool === undefined ? undefined : `${pool.address}:${pool.port}`,
-      upstreamMs: this.#upstreamMs,
-      tries: this.#tries,
-    });
+    this.#spec.log?.finish({ status, error, endpoint: this.#pool?.endpoint, upstreamMs: this.#upstreamMs, tries: this.#tries });
   }
 }

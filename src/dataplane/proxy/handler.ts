@@ -19,7 +19,7 @@ import { Exchange } from './exchange.ts';
 import type { ExchangeOutcome } from './exchange.ts';
 import { localReply } from './local-reply.ts';
 import { MirrorRequest } from './mirror.ts';
-import { forwardedHeaders, requestHead, shadowHost } from './request-head.ts';
+import { forwardedHead, forwardedHeaders, requestHead, shadowHost } from './request-head.ts';
 import { normalizeHost } from './host.ts';
 import { withCorsHeaders } from './response-head.ts';
 
@@ -55,6 +55,7 @@ export interface ProxyDeps {
 }
 
 const EMPTY_HEADERS: readonly string[] = [];
+const NO_MIRRORS: MirrorRequest[] = [];
 
 export class ProxyHandler implements RequestHandler {
   readonly #deps: ProxyDeps;
@@ -72,7 +73,8 @@ export class ProxyHandler implements RequestHandler {
 
   onRequest(request: ServerRequest): void {
     const config = this.#deps.config();
-    const log = this.#deps.onRequestComplete === undefined ? undefined : new LogContext(request, performance.now());
+    const hook = this.#deps.onRequestComplete;
+    const log = hook === undefined ? undefined : new LogContext(request, performance.now(), hook, config.port);
     const target = request.target;
     const queryStart = target.indexOf('?');
     const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
@@ -120,23 +122,22 @@ export class ProxyHandler implements RequestHandler {
     if (backend === undefined) return this.#reply(request, log, share.status ?? 500, 'invalid_backend', 'backend not available');
     if (log !== undefined) log.backend = backend.name;
 
-    this.#forward(request, config, match, rule, share, backend, { host, path, query }, cors, log);
+    this.#forward(request, match, rule, share, backend, host, path, query, cors, log);
   }
 
   #forward(
-    request: ServerRequest, config: PortConfig, match: RouteMatch, rule: RuleRuntime,
-    share: IRWeightedBackend, backend: Backend,
-    url: { host: string; path: string; query: string }, cors: readonly string[] | undefined, log: LogContext | undefined,
+    request: ServerRequest, match: RouteMatch, rule: RuleRuntime, share: IRWeightedBackend, backend: Backend,
+    host: string, path: string, query: string, cors: readonly string[] | undefined, log: LogContext | undefined,
   ): void {
     const ir = rule.ir;
     let hostHeader = request.host;
-    let target = url.query === '' ? url.path : `${url.path}?${url.query}`;
+    let target = query === '' ? path : `${path}?${query}`;
     if (ir.rewrite !== undefined) {
-      const rewritten = rewriteTarget({ host: hostHeader ?? url.host, path: url.path, query: url.query }, ir.rewrite, match.match.path);
+      const rewritten = rewriteTarget({ host: hostHeader ?? host, path, query }, ir.rewrite, match.match.path);
       hostHeader = rewritten.host;
       target = rewritten.path;
     }
-    const headers = forwardedHeaders({
+    const forward = {
       headers: request.headers,
       host: hostHeader,
       originalHost: request.host,
@@ -146,15 +147,22 @@ export class ProxyHandler implements RequestHandler {
       chunked: request.chunkedBody,
       ruleEdits: ir.requestHeaders,
       shareEdits: share.requestHeaders,
-    });
+    };
     const method = request.method;
     const chunked = request.chunkedBody;
-    const head = requestHead(method, target, headers, chunked, request.upgrade);
-    const mirrors = rule.mirrors.length === 0 || request.upgrade ? [] : this.#startMirrors(rule, request, method, target, headers, chunked);
+    let head: string;
+    let mirrors = NO_MIRRORS;
+    if (rule.mirrors.length === 0 || request.upgrade) {
+      head = forwardedHead(method, target, forward);
+    } else {
+      const headers = forwardedHeaders(forward);
+      head = requestHead(method, target, headers, chunked, request.upgrade);
+      mirrors = this.#startMirrors(rule, request, method, target, headers, chunked);
+    }
     const exchange = new Exchange({
       request, rule, share, backend, method, head, chunked, cors, mirrors,
       limits: this.#deps.limits,
-      done: (outcome) => log?.finish(this.#deps.onRequestComplete, outcome, config.port),
+      log,
     });
     exchange.start();
   }
@@ -190,7 +198,7 @@ export class ProxyHandler implements RequestHandler {
   ): void {
     if (!rawBody) localReply(request, status, body, headers);
     else request.respond(status, body === '' ? headers : ['content-type', 'text/plain; charset=utf-8', ...headers], body);
-    log?.finish(this.#deps.onRequestComplete, { status, error, endpoint: undefined, upstreamMs: undefined, tries: 0 }, request.localPort);
+    log?.finish({ status, error, endpoint: undefined, upstreamMs: undefined, tries: 0 });
   }
 }
 
@@ -202,16 +210,19 @@ class LogContext {
   backend: string | undefined;
   readonly #request: ServerRequest;
   readonly #start: number;
+  readonly #hook: (info: RequestLogInfo) => void;
+  readonly #port: number;
 
-  constructor(request: ServerRequest, start: number) {
+  constructor(request: ServerRequest, start: number, hook: (info: RequestLogInfo) => void, port: number) {
     this.#request = request;
     this.#start = start;
+    this.#hook = hook;
+    this.#port = port;
   }
 
-  finish(hook: ((info: RequestLogInfo) => void) | undefined, outcome: ExchangeOutcome, port: number): void {
-    if (hook === undefined) return;
+  finish(outcome: ExchangeOutcome): void {
     const request = this.#request;
-    hook({
+    this.#hook({
       method: request.method,
       host: this.host,
       path: this.path,
@@ -219,7 +230,7 @@ class LogContext {
       durationMs: performance.now() - this.#start,
       bytesReceived: request.bodyBytesReceived,
       bytesSent: request.bodyBytesSent,
-      port,
+      port: this.#port,
       rule: this.rule,
       backend: this.backend,
       endpoint: outcome.endpoint,

@@ -34,10 +34,17 @@ export class MirrorRequest implements ResponseHandler {
       this.#timer = setTimeout(() => this.#abandon(), options.deadlineMs);
       this.#timer.unref();
     }
-    backend.choose((failure, pool) => {
-      if (failure !== undefined || pool === undefined) this.#abandon();
-      else this.#connect(pool);
-    });
+    const picked = backend.pick();
+    if (typeof picked === 'object') {
+      this.#connect(picked);
+    } else if (picked !== undefined) {
+      this.#abandon();
+    } else {
+      backend.resolve((failure, pool) => {
+        if (failure !== undefined || pool === undefined) this.#abandon();
+        else this.#connect(pool);
+      });
+    }
   }
 
   /** A request body chunk (the caller keeps ownership; chunks are not modified). */

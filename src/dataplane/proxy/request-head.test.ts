@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forwardedHeaders, requestHead, shadowHost } from './request-head.ts';
+import { forwardedHead, forwardedHeaders, requestHead, shadowHost } from './request-head.ts';
 import type { ForwardInput } from './request-head.ts';
 
 function input(headers: string[], overrides: Partial<ForwardInput> = {}): ForwardInput {
@@ -62,6 +62,25 @@ describe('forwardedHeaders', () => {
     const out = forwardedHeaders(input([], { ruleEdits: { set: [{ name: 'X-Bad', value: 'a\r\nInjected: 1' }], add: [], remove: [] } }));
     assert.equal(out.includes('X-Bad'), false);
   });
+});
+
+describe('forwardedHead', () => {
+  // The one-pass head must be the head the header-list path writes, for any client headers.
+  const cases: Array<{ name: string; headers: string[]; overrides?: Partial<ForwardInput> }> = [
+    { name: 'plain', headers: ['Accept', '*/*', 'Host', 'shop.example.com', 'X-A', '1'] },
+    { name: 'hop-by-hop and framing', headers: ['Keep-Alive', '5', 'TE', 'trailers', 'TE', 'gzip', 'Upgrade', 'websocket', 'Proxy-Connection', 'x', 'Content-Length', '3', 'Expect', '100-continue', 'Expect', 'other', 'HTTP2-Settings', 'AAA', 'Transfer-Encoding', 'chunked'] },
+    { name: 'upgrading and chunked', headers: ['Upgrade', 'websocket', 'Content-Length', '3', 'Connection', 'upgrade'], overrides: { upgrade: true, chunked: true } },
+    { name: 'forwarding headers already present', headers: ['X-Forwarded-For', '10.0.0.1', 'x-forwarded-for', '10.0.0.2', 'X-Forwarded-Host', 'edge', 'Forwarded', 'for=10.0.0.1', 'X-Forwarded-Proto', 'https'], overrides: { clientAddress: '2001:db8::7', originalHost: 'a.example:8443' } },
+    { name: 'no Host (HTTP/1.0)', headers: ['X-Forwarded-Host', 'edge'], overrides: { host: undefined, originalHost: undefined } },
+    { name: 'a Connection header listing others', headers: ['Connection', 'keep-alive, X-Hop', 'X-Hop', '1', 'X-Kept', '2'] },
+    { name: 'header edits', headers: ['X-Env', 'client'], overrides: { ruleEdits: { set: [{ name: 'X-Env', value: 'rule' }], add: [], remove: ['forwarded'] } } },
+  ];
+  for (const { name, headers, overrides } of cases) {
+    it(`writes what the header list gives: ${name}`, () => {
+      const forward = input(headers, overrides);
+      assert.equal(forwardedHead('GET', '/p?q', forward), requestHead('GET', '/p?q', forwardedHeaders(forward), forward.chunked, forward.upgrade));
+    });
+  }
 });
 
 describe('requestHead and shadowHost', () => {

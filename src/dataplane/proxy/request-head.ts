@@ -9,9 +9,8 @@
 import type { IRHeaderEdits } from '../../ir/types.ts';
 import { applyHeaderEdits } from '../filters/headers.ts';
 import {
-  CONNECTION, CONTENT_LENGTH, EXPECT, FORWARDED, HOST, HTTP2_SETTINGS, KEEP_ALIVE, OTHER, PROXY_CONNECTION, TE,
-  TRANSFER_ENCODING, UPGRADE, X_FORWARDED_FOR, X_FORWARDED_HOST, X_FORWARDED_PROTO, connectionListedNames,
-  equalsLowercase, headerKind, isPlainConnectionValue,
+  CONNECTION, CONTENT_LENGTH, EXPECT, FORWARDED, OTHER, TE, UPGRADE, X_FORWARDED_FOR, X_FORWARDED_HOST,
+  connectionListedNames, equalsLowercase, headerKind, isPlainConnectionValue,
 } from '../http1/header-names.ts';
 import { serializeHeaders, withoutUnsafeHeaders } from '../http1/head.ts';
 
@@ -30,7 +29,86 @@ export interface ForwardInput {
   shareEdits: IRHeaderEdits | undefined;
 }
 
-/** The forwarded header list (flat), with Host first, no framing. */
+// What becomes of each client header on the way to the backend.
+const DROP = 0;
+const KEEP = 1;
+const FORWARDED_FOR = 2;
+const FORWARDED_HOST = 3;
+const FORWARDED_LIST = 4;
+/** A Connection header listing other headers (they are hop-by-hop too). */
+const CONNECTION_OPTIONS = 5;
+
+function clientHeaderAction(name: string, value: string, upgrade: boolean, chunked: boolean): number {
+  switch (headerKind(name)) {
+    case OTHER:
+      return KEEP;
+    case CONNECTION:
+      return isPlainConnectionValue(value) ? DROP : CONNECTION_OPTIONS;
+    case TE:
+      return equalsLowercase(value, 'trailers') ? KEEP : DROP;
+    case UPGRADE:
+      return upgrade ? KEEP : DROP;
+    case EXPECT:
+      // 100-continue was answered here; other expectations are the backend's business.
+      return equalsLowercase(value, '100-continue') ? DROP : KEEP;
+    case CONTENT_LENGTH:
+      return chunked ? DROP : KEEP;
+    case X_FORWARDED_FOR:
+      return FORWARDED_FOR;
+    case X_FORWARDED_HOST:
+      return FORWARDED_HOST;
+    case FORWARDED:
+      return FORWARDED_LIST;
+    default: // Host (written first), Keep-Alive, Proxy-Connection, Transfer-Encoding, HTTP2-Settings, X-Forwarded-Proto
+      return DROP;
+  }
+}
+
+/**
+ * The head sent to the backend (request line, headers, framing). Without
+ * header edits it is written in one pass over the client's headers; with
+ * edits (or a Connection header listing others) it goes through the header
+ * list.
+ */
+export function forwardedHead(method: string, target: string, input: ForwardInput): string {
+  if (input.ruleEdits !== undefined || input.shareEdits !== undefined) return requestHead(method, target, forwardedHeaders(input), input.chunked, input.upgrade);
+  let lines = `${method} ${target} HTTP/1.1\r\nhost: ${input.host ?? ''}\r\n`;
+  let forwardedFor: string | undefined;
+  let forwardedHost: string | undefined;
+  let forwarded: string | undefined;
+  const headers = input.headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
+    const value = headers[i + 1] as string;
+    switch (clientHeaderAction(name, value, input.upgrade, input.chunked)) {
+      case KEEP:
+        lines += `${name}: ${value}\r\n`;
+        break;
+      case FORWARDED_FOR:
+        forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
+        break;
+      case FORWARDED_HOST:
+        forwardedHost = forwardedHost === undefined ? value : `${forwardedHost}, ${value}`;
+        break;
+      case FORWARDED_LIST:
+        forwarded = forwarded === undefined ? value : `${forwarded}, ${value}`;
+        break;
+      case CONNECTION_OPTIONS:
+        return requestHead(method, target, forwardedHeaders(input), input.chunked, input.upgrade);
+    }
+  }
+  const client = input.clientAddress;
+  lines += `x-forwarded-for: ${forwardedFor === undefined ? client : `${forwardedFor}, ${client}`}\r\nx-forwarded-proto: ${input.scheme}\r\n`;
+  const xForwardedHost = forwardedHostValue(forwardedHost, input.originalHost);
+  if (xForwardedHost !== undefined) lines += `x-forwarded-host: ${xForwardedHost}\r\n`;
+  const element = forwardedElement(client, input.originalHost, input.scheme);
+  lines += `forwarded: ${forwarded === undefined ? element : `${forwarded}, ${element}`}\r\n`;
+  if (input.chunked) lines += 'transfer-encoding: chunked\r\n';
+  if (input.upgrade) lines += 'connection: upgrade\r\n';
+  return `${lines}\r\n`;
+}
+
+/** The forwarded header list (flat), with Host first, no framing (for header edits and mirrors). */
 export function forwardedHeaders(input: ForwardInput): string[] {
   // HTTP/1.1 requires Host; an HTTP/1.0 request may come without one, and a
   // target without authority is sent with an empty Host (RFC 9112 §3.2).
@@ -43,41 +121,21 @@ export function forwardedHeaders(input: ForwardInput): string[] {
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i] as string;
     const value = headers[i + 1] as string;
-    switch (headerKind(name)) {
-      case OTHER:
+    switch (clientHeaderAction(name, value, input.upgrade, input.chunked)) {
+      case KEEP:
         out.push(name, value);
         break;
-      case CONNECTION:
-        if (!isPlainConnectionValue(value)) connectionOptions = true;
-        break;
-      case TE:
-        if (equalsLowercase(value, 'trailers')) out.push(name, value);
-        break;
-      case UPGRADE:
-        if (input.upgrade) out.push(name, value);
-        break;
-      case EXPECT:
-        // 100-continue was answered here; other expectations are the backend's business.
-        if (!equalsLowercase(value, '100-continue')) out.push(name, value);
-        break;
-      case CONTENT_LENGTH:
-        if (!input.chunked) out.push(name, value);
-        break;
-      case X_FORWARDED_FOR:
+      case FORWARDED_FOR:
         forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
         break;
-      case X_FORWARDED_HOST:
+      case FORWARDED_HOST:
         forwardedHost = forwardedHost === undefined ? value : `${forwardedHost}, ${value}`;
         break;
-      case FORWARDED:
+      case FORWARDED_LIST:
         forwarded = forwarded === undefined ? value : `${forwarded}, ${value}`;
         break;
-      case HOST:
-      case KEEP_ALIVE:
-      case PROXY_CONNECTION:
-      case TRANSFER_ENCODING:
-      case HTTP2_SETTINGS:
-      case X_FORWARDED_PROTO:
+      case CONNECTION_OPTIONS:
+        connectionOptions = true;
         break;
     }
   }
@@ -87,11 +145,8 @@ export function forwardedHeaders(input: ForwardInput): string[] {
   const client = input.clientAddress;
   result.push('x-forwarded-for', forwardedFor === undefined ? client : `${forwardedFor}, ${client}`);
   result.push('x-forwarded-proto', input.scheme);
-  if (input.originalHost !== undefined) {
-    result.push('x-forwarded-host', forwardedHost === undefined ? input.originalHost : `${forwardedHost}, ${input.originalHost}`);
-  } else if (forwardedHost !== undefined) {
-    result.push('x-forwarded-host', forwardedHost);
-  }
+  const xForwardedHost = forwardedHostValue(forwardedHost, input.originalHost);
+  if (xForwardedHost !== undefined) result.push('x-forwarded-host', xForwardedHost);
   const element = forwardedElement(client, input.originalHost, input.scheme);
   result.push('forwarded', forwarded === undefined ? element : `${forwarded}, ${element}`);
 
@@ -100,6 +155,11 @@ export function forwardedHeaders(input: ForwardInput): string[] {
   if (input.ruleEdits !== undefined) edited = applyHeaderEdits(edited, input.ruleEdits);
   if (input.shareEdits !== undefined) edited = applyHeaderEdits(edited, input.shareEdits);
   return withoutUnsafeHeaders(edited);
+}
+
+function forwardedHostValue(received: string | undefined, originalHost: string | undefined): string | undefined {
+  if (originalHost === undefined) return received;
+  return received === undefined ? originalHost : `${received}, ${originalHost}`;
 }
 
 /** The request line and head, with framing for the body. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { serializeHeaders } from '../http1/head.ts';
 import { clientResponseHead, withCorsHeaders } from './response-head.ts';
 
 describe('clientResponseHead', () => {
@@ -8,7 +9,7 @@ describe('clientResponseHead', () => {
       ['Content-Type', 'text/plain', 'Content-Length', '42', 'Connection', 'keep-alive, X-Internal', 'X-Internal', 'secret', 'Keep-Alive', 'timeout=5',
         'Transfer-Encoding', 'chunked', 'Upgrade', 'h2c', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'],
       false, undefined, undefined, undefined);
-    assert.deepEqual(result, { headers: ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'], contentLength: 42 });
+    assert.deepEqual(result, { lines: serializeHeaders(['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']), contentLength: 42 });
   });
 
   it('reports an unknown length as -1', () => {
@@ -17,8 +18,8 @@ describe('clientResponseHead', () => {
   });
 
   it('keeps Upgrade and says Connection: upgrade for a 101', () => {
-    assert.deepEqual(clientResponseHead(['Upgrade', 'websocket', 'Connection', 'Upgrade', 'Sec-WebSocket-Accept', 'k'], true, undefined, undefined, undefined).headers,
-      ['Upgrade', 'websocket', 'Sec-WebSocket-Accept', 'k', 'connection', 'upgrade']);
+    assert.equal(clientResponseHead(['Upgrade', 'websocket', 'Connection', 'Upgrade', 'Sec-WebSocket-Accept', 'k'], true, undefined, undefined, undefined).lines,
+      serializeHeaders(['Upgrade', 'websocket', 'Sec-WebSocket-Accept', 'k', 'connection', 'upgrade']));
   });
 
   it('applies the rule\'s edits, then the backendRef\'s, then CORS', () => {
@@ -26,8 +27,23 @@ describe('clientResponseHead', () => {
       { set: [{ name: 'X-A', value: 'rule' }], add: [], remove: [] },
       { set: [], add: [{ name: 'X-A', value: 'ref' }], remove: [] },
       ['access-control-allow-origin', 'https://a.example', 'vary', 'Origin']);
-    assert.deepEqual(result.headers, ['X-A', 'rule', 'X-A', 'ref', 'access-control-allow-origin', 'https://a.example', 'vary', 'Origin']);
+    assert.equal(result.lines, serializeHeaders(['X-A', 'rule', 'X-A', 'ref', 'access-control-allow-origin', 'https://a.example', 'vary', 'Origin']));
   });
+
+  // The one-pass head (no edits) must be what the header-list path (taken with edits) writes when the edits change nothing.
+  const noEdits = { set: [], add: [], remove: [] };
+  const cases: Array<{ name: string; received: string[]; upgrade: boolean }> = [
+    { name: 'plain', received: ['Content-Type', 'text/plain', 'Content-Length', '5', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'], upgrade: false },
+    { name: 'hop-by-hop and framing', received: ['Keep-Alive', 't=5', 'Transfer-Encoding', 'chunked', 'TE', 'x', 'Proxy-Connection', 'y', 'HTTP2-Settings', 'z', 'Upgrade', 'h2c', 'X', '1'], upgrade: false },
+    { name: 'a 101', received: ['Upgrade', 'websocket', 'Connection', 'Upgrade', 'Sec-WebSocket-Accept', 'k'], upgrade: true },
+    { name: 'a Connection header listing others', received: ['Connection', 'close, X-Internal', 'X-Internal', 's', 'X-Kept', 'k'], upgrade: false },
+    { name: 'a Content-Length that is not a number', received: ['Content-Length', 'x1'], upgrade: false },
+  ];
+  for (const { name, received, upgrade } of cases) {
+    it(`writes what the header list gives: ${name}`, () => {
+      assert.deepEqual(clientResponseHead(received, upgrade, undefined, undefined, undefined), clientResponseHead(received, upgrade, noEdits, undefined, undefined));
+    });
+  }
 });
 
 describe('withCorsHeaders', () => {

@@ -5,18 +5,78 @@
 import type { IRHeaderEdits } from '../../ir/types.ts';
 import { applyHeaderEdits } from '../filters/headers.ts';
 import {
-  CONNECTION, CONTENT_LENGTH, HTTP2_SETTINGS, KEEP_ALIVE, OTHER, PROXY_CONNECTION, TE, TRANSFER_ENCODING, UPGRADE,
+  CONNECTION, CONTENT_LENGTH, HTTP2_SETTINGS, KEEP_ALIVE, PROXY_CONNECTION, TE, TRANSFER_ENCODING, UPGRADE,
   connectionListedNames, headerKind, isPlainConnectionValue,
 } from '../http1/header-names.ts';
-import { withoutUnsafeHeaders } from '../http1/head.ts';
+import { serializeHeaders, withoutUnsafeHeaders } from '../http1/head.ts';
 
 export interface ResponseHeadResult {
-  headers: string[];
+  /** The header section, serialised ("name: value\r\n" per header), without framing. */
+  lines: string;
   /** The backend's Content-Length, or -1 when it sent none (chunked or close-delimited). */
   contentLength: number;
 }
 
+// What becomes of each backend header on the way to the client.
+const DROP = 0;
+const KEEP = 1;
+const LENGTH = 2;
+/** A Connection header listing other headers (they are hop-by-hop too). */
+const CONNECTION_OPTIONS = 3;
+
+function backendHeaderAction(name: string, value: string, upgrade: boolean): number {
+  switch (headerKind(name)) {
+    case CONTENT_LENGTH:
+      return LENGTH;
+    case CONNECTION:
+      return isPlainConnectionValue(value) ? DROP : CONNECTION_OPTIONS;
+    case UPGRADE:
+      return upgrade ? KEEP : DROP;
+    case TRANSFER_ENCODING:
+    case KEEP_ALIVE:
+    case PROXY_CONNECTION:
+    case TE:
+    case HTTP2_SETTINGS:
+      return DROP;
+    default:
+      return KEEP;
+  }
+}
+
+/**
+ * The head for the client. Without edits or CORS it is written in one pass
+ * over the backend's headers; otherwise (or when the backend's Connection
+ * header lists others) it goes through the header list.
+ */
 export function clientResponseHead(
+  received: readonly string[],
+  upgrade: boolean,
+  ruleEdits: IRHeaderEdits | undefined,
+  shareEdits: IRHeaderEdits | undefined,
+  cors: readonly string[] | undefined,
+): ResponseHeadResult {
+  if (ruleEdits !== undefined || shareEdits !== undefined || cors !== undefined) return viaHeaderList(received, upgrade, ruleEdits, shareEdits, cors);
+  let lines = '';
+  let contentLength = -1;
+  for (let i = 0; i < received.length; i += 2) {
+    const name = received[i] as string;
+    const value = received[i + 1] as string;
+    switch (backendHeaderAction(name, value, upgrade)) {
+      case KEEP:
+        lines += `${name}: ${value}\r\n`;
+        break;
+      case LENGTH:
+        contentLength = Number(value);
+        break;
+      case CONNECTION_OPTIONS:
+        return viaHeaderList(received, upgrade, ruleEdits, shareEdits, cors);
+    }
+  }
+  if (upgrade) lines += 'connection: upgrade\r\n';
+  return { lines, contentLength: Number.isSafeInteger(contentLength) ? contentLength : -1 };
+}
+
+function viaHeaderList(
   received: readonly string[],
   upgrade: boolean,
   ruleEdits: IRHeaderEdits | undefined,
@@ -29,25 +89,16 @@ export function clientResponseHead(
   for (let i = 0; i < received.length; i += 2) {
     const name = received[i] as string;
     const value = received[i + 1] as string;
-    switch (headerKind(name)) {
-      case CONTENT_LENGTH:
+    switch (backendHeaderAction(name, value, upgrade)) {
+      case KEEP:
+        headers.push(name, value);
+        break;
+      case LENGTH:
         contentLength = Number(value);
         break;
-      case CONNECTION:
-        if (!isPlainConnectionValue(value)) connectionOptions = true;
+      case CONNECTION_OPTIONS:
+        connectionOptions = true;
         break;
-      case UPGRADE:
-        if (upgrade) headers.push(name, value);
-        break;
-      case TRANSFER_ENCODING:
-      case KEEP_ALIVE:
-      case PROXY_CONNECTION:
-      case TE:
-      case HTTP2_SETTINGS:
-        break;
-      case OTHER:
-      default:
-        headers.push(name, value);
     }
   }
   if (connectionOptions) {
@@ -59,7 +110,7 @@ export function clientResponseHead(
   if (shareEdits !== undefined) headers = applyHeaderEdits(headers, shareEdits);
   if (ruleEdits !== undefined || shareEdits !== undefined) headers = withoutUnsafeHeaders(headers);
   if (cors !== undefined) headers = withCorsHeaders(headers, cors);
-  return { headers, contentLength: Number.isSafeInteger(contentLength) ? contentLength : -1 };
+  return { lines: serializeHeaders(headers), contentLength: Number.isSafeInteger(contentLength) ? contentLength : -1 };
 }
 
 /**

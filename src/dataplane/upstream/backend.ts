@@ -43,26 +43,24 @@ export class Backend {
   }
 
   /**
-   * The next endpoint, round robin. Calls back synchronously for listed
-   * endpoints (and cached DNS answers), later for a DNS lookup.
+   * The next endpoint's pool, round robin, or why there is none. An
+   * ExternalName backend needs a DNS answer first: then undefined, and
+   * resolve() gives the pool.
    */
-  choose(done: (failure: EndpointFailure | undefined, pool: EndpointPool | undefined) => void): void {
-    if (!supportedProtocol(this.protocol)) {
-      done('unsupported_protocol', undefined);
-      return;
-    }
+  pick(): EndpointPool | EndpointFailure | undefined {
+    if (!supportedProtocol(this.protocol)) return 'unsupported_protocol';
+    if (this.#external !== undefined) return undefined;
+    const count = this.#pools.length;
+    if (count === 0) return 'no_endpoints';
+    const pool = this.#pools[this.#next % count] as EndpointPool;
+    this.#next = (this.#next + 1) % count;
+    return pool;
+  }
+
+  /** For an ExternalName backend: the next address's pool, once DNS answers (synchronously for a cached answer). */
+  resolve(done: (failure: EndpointFailure | undefined, pool: EndpointPool | undefined) => void): void {
     const external = this.#external;
-    if (external === undefined) {
-      const count = this.#pools.length;
-      if (count === 0) {
-        done('no_endpoints', undefined);
-        return;
-      }
-      const pool = this.#pools[this.#next % count] as EndpointPool;
-      this.#next = (this.#next + 1) % count;
-      done(undefined, pool);
-      return;
-    }
+    if (external === undefined) throw new Error(`backend ${this.name} has no DNS name to resolve`); // a bug: pick() gave its pool
     this.#dns.resolve(external.hostname, (error, addresses) => {
       if (error !== undefined || addresses.length === 0) {
         done('dns_failed', undefined);

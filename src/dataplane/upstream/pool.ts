@@ -34,6 +34,8 @@ export class EndpointPool implements ConnectionPool, Sweepable {
   readonly key: string;
   readonly address: string;
   readonly port: number;
+  /** "address:port", for logs. */
+  readonly endpoint: string;
   readonly #settings: PoolSettings;
   readonly #idle: UpstreamConnection[] = [];
   readonly #all = new Set<UpstreamConnection>();
@@ -46,6 +48,7 @@ export class EndpointPool implements ConnectionPool, Sweepable {
     this.key = key;
     this.address = address;
     this.port = port;
+    this.endpoint = `${address}:${port}`;
     this.#settings = settings;
     this.dynamic = dynamic;
   }
