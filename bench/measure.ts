@@ -44,6 +44,7 @@ export interface MeasureOptions {
   dir: string;
   rounds: number;
   seconds: number;
+  /** 0: no warm-up. */
   warmupSeconds: number;
   /** Length of the soak. */
   soakSeconds: number;
@@ -214,7 +215,7 @@ export async function measureScenario(scenario: Scenario, options: MeasureOption
         outcomes.set(definition.name, { proxy: definition.name, runs: [] });
       }
     }
-    for (const proxy of running) await applyLoad(scenario, options, proxy.port, routes, options.warmupSeconds);
+    if (options.warmupSeconds > 0) for (const proxy of running) await applyLoad(scenario, options, proxy.port, routes, options.warmupSeconds);
     let rate: number | undefined;
     if (scenario.load.tool === 'fixed-rate' && running.length > 0) {
       const plan = await planFixedRate(scenario, options, running, routes, backend.port);
