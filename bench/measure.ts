@@ -92,7 +92,7 @@ async function tail(file: string, lines = 15): Promise<string> {
 /** The line of a failed program's output that says why, for one-line summaries: its error message, else its first line. */
 export function reasonLine(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines.find((line) => /^[\w.]*Error\b|^Unknown option/.test(line)) ?? lines[0] ?? '(no output)';
+  return lines.find((line) => /^[\w.]*Error\b|^Unknown option|Assertion .*failed|FATAL ERROR/.test(line)) ?? lines[0] ?? '(no output)';
 }
 
 async function firstLine(file: string): Promise<string> {
@@ -144,7 +144,9 @@ async function startProxy(definition: ProxyDefinition, scenario: Scenario, scena
   try {
     await waitForRouting(setup.listenPort, routes, body, definition.startupMs, wireOf(scenario));
   } catch (error) {
+    const crashed = process.exited();
     await process.stop();
+    if (crashed) return `exited while its routing was checked (${process.child.exitCode ?? process.child.signalCode}): ${await firstLine(logFile)}; its output:\n${await tail(logFile)}`;
     return `does not route like the others: ${error instanceof Error ? error.message : String(error)}; its output:\n${await tail(logFile)}`;
   }
   return { definition, port: setup.listenPort, process };

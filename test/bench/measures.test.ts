@@ -81,6 +81,13 @@ function scenario(id: string, proxies: ScenarioOutcome['proxies'], extra: Partia
   return { outcome, summaries: summarize(outcome) };
 }
 
+test('fixed-rate p99 is judged when the generator kept its schedule', () => {
+  const [row] = benchTargets([
+    scenario('fixed-rate', [{ proxy: 'nginx', runs: [run(500, 2)] }, { proxy: 'portico', runs: [run(500, 5)] }], { fixedRate: { capacity: 1000, rate: 500, generatorSustained: true } }),
+  ]).filter((candidate) => candidate.target.startsWith('p99 at half'));
+  assert.deepEqual([row?.measured, row?.verdict, row?.note], ['2.500x (5.00 ms)', 'MISS', undefined]);
+});
+
 test('targets: ratios to nginx, Portico against itself, and n/a with the reason', () => {
   const rows = benchTargets([
     scenario('small-c16', [{ proxy: 'nginx', runs: [run(1000)] }, { proxy: 'portico', runs: [run(600)] }]),
@@ -90,18 +97,18 @@ test('targets: ratios to nginx, Portico against itself, and n/a with the reason'
     scenario('small-c16-2cores', [{ proxy: 'nginx', runs: [run(1900)] }, { proxy: 'portico', runs: [run(1200)] }]),
   ]);
   const row = (prefix: string) => rows.find((candidate) => candidate.target.startsWith(prefix));
-  assert.deepEqual([row('HTTP/1.1 keep-alive, 16')?.measured, row('HTTP/1.1 keep-alive, 16')?.verdict], ['0.60x (small-c16)', 'PASS']);
-  assert.deepEqual([row('1,000 routes')?.measured, row('1,000 routes')?.verdict], ['0.83x', 'MISS']);
+  assert.deepEqual([row('HTTP/1.1 keep-alive, 16')?.measured, row('HTTP/1.1 keep-alive, 16')?.verdict], ['0.600x (small-c16)', 'PASS']);
+  assert.deepEqual([row('1,000 routes')?.measured, row('1,000 routes')?.verdict], ['0.833x', 'MISS']);
   assert.equal(row('HTTPS')?.verdict, 'n/a');
   assert.equal(row('HTTPS')?.note, 'portico skipped in https-c16: HTTPS listeners not supported yet (x)');
   assert.equal(row('HTTP/1.1 keep-alive, 1 connection')?.note, 'scenario small-c1 was not run');
-  assert.deepEqual([row('p99 at half')?.measured, row('p99 at half')?.verdict], ['2.50x (5.00 ms)', 'MISS']);
+  assert.deepEqual([row('p99 at half')?.measured, row('p99 at half')?.verdict], ['2.500x (5.00 ms)', 'n/a'], 'a generator that fell behind gets no verdict');
   assert.match(row('p99 at half')?.note ?? '', /did not sustain/);
-  assert.deepEqual([row('both cores')?.measured, row('both cores')?.verdict], ['2.00x', 'PASS']);
-  assert.match(row('both cores')?.note ?? '', /nginx scales 1\.90x/);
+  assert.deepEqual([row('both cores')?.measured, row('both cores')?.verdict], ['2.000x', 'PASS']);
+  assert.match(row('both cores')?.note ?? '', /nginx scales 1\.900x/);
   const table = formatTargets('Targets', rows);
-  assert.match(table, /^ {2}HTTP\/1\.1 keep-alive, 16 connections +≥ 0\.50x nginx +0\.60x \(small-c16\) +PASS$/m);
-  assert.match(table, /2 PASS, 2 MISS, 6 n\/a$/);
+  assert.match(table, /^ {2}HTTP\/1\.1 keep-alive, 16 connections +≥ 0\.50x nginx +0\.600x \(small-c16\) +PASS$/m);
+  assert.match(table, /2 PASS, 1 MISS, 7 n\/a$/);
 });
 
 test('judge: PASS, MISS, and n/a without a value', () => {

@@ -83,5 +83,6 @@ test('a failed program is summed up by its error line, else its first line', () 
   assert.equal(reasonLine("\nUnknown option '--workers'\n\nusage: portico serve"), "Unknown option '--workers'");
   assert.equal(reasonLine('SyntaxError: The requested module does not provide an export'), 'SyntaxError: The requested module does not provide an export');
   assert.equal(reasonLine('listen EADDRINUSE\n'), 'listen EADDRINUSE');
+  assert.equal(reasonLine('\n\n#  node[42]: void node::http_parser::Parser::Initialize() at ../src/node_http_parser.cc:1\n#  Assertion failed: (parser) != nullptr\n'), '#  Assertion failed: (parser) != nullptr');
   assert.equal(reasonLine(''), '(no output)');
 });
