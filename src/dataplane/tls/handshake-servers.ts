@@ -1,0 +1,160 @@
+// The certificate store: one handshake server (a tls.Server that never listens;
+// connections are handed to it with emit('connection')) per distinct TLS
+// profile: certificate set, client validation, minimum version, ciphers, ALPN.
+//
+// - Keyed by content: a profile's key is made of IRCertificate.hash values
+//   (and a hash of the CA bundle), so an unchanged certificate is never
+//   rebuilt across applies, adding one certificate builds only that one, and
+//   a rotated certificate (new hash) gives new connections a new context while
+//   handshakes under way finish on the old one.
+// - Lazy: a server (and its SecureContext) is built at the first handshake
+//   that needs it, so 5,000 certificates cost 5,000 hashes at apply time, not
+//   5,000 contexts.
+// - A tls.Server rather than a bare TLSSocket: Node decides `authorized` (the
+//   client chain verified against the CA bundle, with its TLS 1.3 resumption
+//   rules) only for sockets its servers create, and mTLS needs that answer.
+//
+// Session resumption: each server issues session tickets. All servers of a
+// store share one set of ticket keys, given or random. Worker processes that
+// share a port must share the keys too, or a ticket issued by one worker is
+// refused by the next (a full handshake, not an error): the primary process
+// would draw 48 random bytes, send them to each worker with the IR, and send
+// fresh ones every few hours (setTicketKeys), as Envoy's session_ticket_keys
+// are distributed from one Secret.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:tls';
+import type { Server, TLSSocket } from 'node:tls';
+import type { IRCertificate, IRTlsPortConfig, IRTlsServer } from '../../ir/types.ts';
+import type { Logger } from '../../telemetry/log.ts';
+import { MODERN_TLS12_CIPHERS } from './defaults.ts';
+
+/** What a terminating handshake needs, and the key that names it. */
+export interface TlsProfile {
+  readonly key: string;
+  readonly certificates: readonly IRCertificate[];
+  readonly clientValidation: IRTlsServer['clientValidation'];
+  readonly minVersion: IRTlsPortConfig['minVersion'];
+  readonly ciphers: string;
+  /** ALPN protocols the server accepts, in preference order; empty: no ALPN. */
+  readonly alpn: readonly string[];
+}
+
+/**
+ * The profile of a terminating TLS server entry, or why there is none (a
+ * certificate name missing from the gateway's certificates: translate never
+ * does that, but the data plane refuses such a server rather than crash).
+ * `caHashes` memoizes CA bundle hashes across the entries of one apply.
+ */
+export function profileOf(
+  server: IRTlsServer,
+  port: IRTlsPortConfig,
+  certificates: Readonly<Record<string, IRCertificate>>,
+  alpn: readonly string[],
+  caHashes: Map<string, string>,
+): TlsProfile | string {
+  if (server.certificates.length === 0) return 'no certificate';
+  const chosen: IRCertificate[] = [];
+  for (const name of server.certificates) {
+    const certificate = certificates[name];
+    if (certificate === undefined) return `certificate ${name} is not in the gateway's certificates`;
+    chosen.push(certificate);
+  }
+  const validation = server.clientValidation;
+  let caHash = '';
+  if (validation !== undefined) {
+    caHash = caHashes.get(validation.caPem) ?? sha256(validation.caPem);
+    caHashes.set(validation.caPem, caHash);
+  }
+  const ciphers = port.ciphers ?? MODERN_TLS12_CIPHERS;
+  const key = [
+    chosen.map((certificate) => certificate.hash).join(','),
+    validation === undefined ? '' : `${validation.mode}:${caHash}`,
+    port.minVersion,
+    ciphers,
+    alpn.join(','),
+  ].join('|');
+  return { key, certificates: chosen, clientValidation: validation, minVersion: port.minVersion, ciphers, alpn };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export interface HandshakeServersOptions {
+  logger: Logger;
+  handshakeTimeoutMs: number;
+  /** 48 bytes shared by every server of this store (and, someday, every worker). Default: random. */
+  ticketKeys?: Buffer;
+  /** A handshake finished (the client certificate, if asked for, is judged: see TLSSocket.authorized). */
+  onSecure(socket: TLSSocket, profile: TlsProfile): void;
+  /** A handshake failed (the socket is being destroyed). */
+  onClientError(error: Error, profile: TlsProfile): void;
+}
+
+type Entry = { server: Server } | { failure: string };
+
+export class HandshakeServers {
+  readonly #options: HandshakeServersOptions;
+  readonly #ticketKeys: Buffer;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(options: HandshakeServersOptions) {
+    this.#options = options;
+    this.#ticketKeys = options.ticketKeys ?? randomBytes(48);
+  }
+
+  /** How many servers (contexts) have been built and are still kept. */
+  get built(): number {
+    let count = 0;
+    for (const entry of this.#entries.values()) if ('server' in entry) count++;
+    return count;
+  }
+
+  /** The server for `profile`, built now if this is its first handshake; undefined if it cannot be built. */
+  serverFor(profile: TlsProfile): Server | undefined {
+    let entry = this.#entries.get(profile.key);
+    if (entry === undefined) {
+      entry = this.#build(profile);
+      this.#entries.set(profile.key, entry);
+    }
+    return 'server' in entry ? entry.server : undefined;
+  }
+
+  /** Forgets the servers of profiles not in `keys` (after an apply). Handshakes under way finish. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const key of this.#entries.keys()) if (!keys.has(key)) this.#entries.delete(key);
+  }
+
+  #build(profile: TlsProfile): Entry {
+    const validation = profile.clientValidation;
+    try {
+      const server = createServer({
+        // Several certificates (e.g. RSA and ECDSA): OpenSSL presents the one
+        // the client's signature algorithms allow.
+        cert: profile.certificates.map((certificate) => certificate.certPem),
+        key: profile.certificates.map((certificate) => certificate.keyPem),
+        minVersion: profile.minVersion,
+        ciphers: profile.ciphers,
+        honorCipherOrder: true,
+        handshakeTimeout: this.#options.handshakeTimeoutMs,
+        ticketKeys: this.#ticketKeys,
+        ...(profile.alpn.length > 0 ? { ALPNProtocols: [...profile.alpn] } : {}),
+        ...(validation === undefined ? {} : {
+          ca: validation.caPem,
+          requestCert: true,
+          // AllowValidOnly: a missing or unverifiable certificate ends the
+          // handshake; AllowInsecureFallback: the connection goes on, marked
+          // unverified (GEP-91).
+          rejectUnauthorized: validation.mode === 'AllowValidOnly',
+        }),
+      });
+      server.on('secureConnection', (socket: TLSSocket) => this.#options.onSecure(socket, profile));
+      server.on('tlsClientError', (error: Error) => this.#options.onClientError(error, profile));
+      return { server };
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      this.#options.logger.error({ err: failure, certificates: profile.certificates.length }, 'cannot build a TLS context: handshakes for its server names are refused');
+      return { failure };
+    }
+  }
+}
