@@ -6,8 +6,12 @@
 // the rest of the batch goes out as one writev.
 import type { Socket } from 'node:net';
 
-/** Bytes gathered into one string before switching to a corked writev (big bodies are not copied into strings). */
-const GATHER_LIMIT = 16 * 1024;
+/**
+ * Bytes gathered into one string before switching to a corked writev: small
+ * answers leave in one plain write, bigger bodies are not copied into strings
+ * (that would only feed the garbage collector).
+ */
+const GATHER_LIMIT = 4 * 1024;
 
 export class Output {
   readonly #socket: Socket;
@@ -25,10 +29,14 @@ export class Output {
     this.#batches++;
   }
 
-  /** Sends what the batch held; false when the socket's buffer is full (wait for 'drain'). */
+  /**
+   * Sends what the batch held; false when that much is still queued that the
+   * writer should wait for 'drain'. (Not the stream's needDrain: a write of a
+   * whole high-water mark sets it even when the kernel took every byte at once.)
+   */
   end(): boolean {
     if (this.#batches > 0 && --this.#batches === 0) this.flush();
-    return !this.#socket.writableNeedDrain;
+    return this.#socket.writableLength < this.#socket.writableHighWaterMark;
   }
 
   /** Sends what is held now; the batch (if any) goes on. */

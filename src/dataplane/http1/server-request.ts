@@ -269,12 +269,17 @@ export class ServerRequest {
     this.#host.output.begin();
   }
 
-  /** Sends what was held; false means the client is slow (wait for onDrain). */
+  /** Sends what was held; false means the client is slow (wait for drained()). */
   uncorkOutput(): boolean {
     return this.#blocked(this.#host.output.end());
   }
 
-  /** Writes body bytes; false means the client is slow (wait for onDrain). */
+  /** Bytes written to the client are still queued (a Buffer given to write() may still be read). */
+  get outputQueued(): boolean {
+    return this.#host.socket.writableLength > 0;
+  }
+
+  /** Writes body bytes; false means the client is slow (wait for drained()). */
   write(chunk: Buffer): boolean {
     if (this.#noBody || this.#finished || this.#aborted || chunk.length === 0) return true;
     this.bodyBytesSent += chunk.length;

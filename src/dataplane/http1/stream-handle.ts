@@ -32,3 +32,4 @@ export function startReading(socket: Socket): void {
   handle.reading = true;
   handle.readStart();
 }
+

@@ -288,8 +288,9 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
     this.#request.corkOutput();
   }
 
-  onReadEnd(): void {
+  onReadEnd(): boolean {
     if (!this.#request.uncorkOutput()) this.#connection?.pause();
+    return this.#request.outputQueued;
   }
 
   onUpstreamError(error: UpstreamError): void {

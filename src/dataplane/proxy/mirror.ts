@@ -135,5 +135,7 @@ export class MirrorRequest implements ResponseHandler {
 
   onReadStart(): void {}
 
-  onReadEnd(): void {}
+  onReadEnd(): boolean {
+    return false; // the mirror's response is dropped: nothing of it is kept
+  }
 }

@@ -10,8 +10,14 @@ export interface TunnelEnd {
   head: Buffer;
 }
 
+/** The backend side reads into memory of its own (upstream/read-buffers.ts), so it relays rather than pipes. */
+export interface BackendTunnelEnd extends TunnelEnd {
+  /** Sends what the backend sends to `destination`, with backpressure, and ends it when the backend ends. */
+  relayTo(destination: Socket): void;
+}
+
 /** Joins the sockets; returns a function that tears the tunnel down. */
-export function openTunnel(client: TunnelEnd, backend: TunnelEnd): () => void {
+export function openTunnel(client: TunnelEnd, backend: BackendTunnelEnd): () => void {
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -27,8 +33,7 @@ export function openTunnel(client: TunnelEnd, backend: TunnelEnd): () => void {
   if (backend.head.length > 0) client.socket.write(backend.head);
   if (client.head.length > 0) backend.socket.write(client.head);
   client.socket.pipe(backend.socket);
-  backend.socket.pipe(client.socket);
+  backend.relayTo(client.socket);
   client.socket.resume();
-  backend.socket.resume();
   return close;
 }

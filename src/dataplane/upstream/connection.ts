@@ -1,12 +1,16 @@
-// One HTTP/1.1 connection to a backend endpoint: writes a request, parses the
-// response with llhttp (RESPONSE mode, reading the socket itself) and hands it
-// to the exchange that owns the connection for that request. Between requests
-// it sits idle in its pool.
+// One HTTP/1.1 connection to a backend endpoint: writes a request, reads the
+// response into memory it manages (read-buffers.ts), parses it
+// (response-reader.ts) and hands it to the exchange that owns the connection
+// for that request. Between requests it sits idle in its pool.
+import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { CONTINUE, Http1Parser, PAUSE, SKIP_BODY, UPGRADE } from '../http1/parser.ts';
-import type { ExecuteResult, MessageHead, ParserHandler } from '../http1/parser.ts';
+import { CONTINUE, PAUSE, SKIP_BODY, UPGRADE } from '../http1/parser.ts';
+import type { MessageHead } from '../http1/parser.ts';
 import { CHUNK_END, chunkSizeLine, lastChunk } from '../http1/head.ts';
 import { startReading, stopReading } from '../http1/stream-handle.ts';
+import { SMALL_READ_BYTES, giveBackBigReadBuffer, takeBigReadBuffer } from './read-buffers.ts';
+import { ResponseReader } from './response-reader.ts';
+import type { ResponseEvents } from './response-reader.ts';
 
 export interface ResponseHandler {
   onResponseHead(head: MessageHead): void;
@@ -21,9 +25,11 @@ export interface ResponseHandler {
   /**
    * Brackets the events of one read from the backend, so the handler can
    * batch what it writes to the client (a head and a body in one syscall).
+   * onReadEnd returns true while body chunks of that read are still queued
+   * for the client (their memory must then not be read into again).
    */
   onReadStart(): void;
-  onReadEnd(): void;
+  onReadEnd(): boolean;
 }
 
 export type UpstreamErrorCode = 'upstream_reset' | 'upstream_protocol_error';
@@ -49,10 +55,10 @@ export interface ConnectionPool {
   forget(connection: UpstreamConnection): void;
 }
 
-export class UpstreamConnection implements ParserHandler {
+export class UpstreamConnection implements ResponseEvents {
   readonly socket: Socket;
   readonly #pool: ConnectionPool;
-  readonly #parser: Http1Parser;
+  readonly #reader: ResponseReader;
   #handler: ResponseHandler | undefined;
   #headRequest = false;
   #requestsServed = 0;
@@ -65,21 +71,38 @@ export class UpstreamConnection implements ParserHandler {
   #destroyed = false;
   /** Bytes the backend sent after a 101 head: the start of the tunnel. */
   #upgradeHead: Buffer | undefined;
-  /** The handler told onReadStart in the read being parsed (it gets onReadEnd). */
+  /** What this connection reads into (read-buffers.ts); undefined once a client kept it. */
+  #buffer: Buffer | undefined;
+  /** Reads of a big body land here. */
+  #bigBuffer: Buffer | undefined;
+  /** The last read filled its buffer: more is waiting. */
+  #readFilled = false;
+  /** The handler told onReadStart in the read being handled (it gets onReadEnd). */
   #readHandler: ResponseHandler | undefined;
-  #eventsInRead = false;
+  /** After a 101: where what the backend sends goes. */
+  #tunnel: Socket | undefined;
   idleSince = 0;
 
-  constructor(socket: Socket, pool: ConnectionPool, maxHeaderBytes: number) {
-    this.socket = socket;
+  /** Opens a connection (the pool waits for its socket's 'connect'). */
+  constructor(pool: ConnectionPool, host: string, port: number, maxHeaderBytes: number) {
     this.#pool = pool;
-    this.#parser = Http1Parser.acquire('response', this, maxHeaderBytes);
-    socket.on('end', () => this.#onEnd());
-    socket.on('error', () => {}); // 'close' follows and reports it
-    socket.on('close', () => this.#onClose());
-    socket.on('drain', () => this.#handler?.onUpstreamDrain());
-    // A connected TCP socket always has a stream handle; without one it is unusable.
-    if (!this.#parser.consume(socket, (result) => this.#onRead(result))) this.destroy();
+    this.#reader = new ResponseReader(this, maxHeaderBytes);
+    // Half-open allowed: a tunnel (after a 101) may keep sending after the backend ends its side.
+    // Reads land in memory this connection manages (read-buffers.ts), not a new Buffer each.
+    this.socket = connect({
+      host, port, noDelay: true, allowHalfOpen: true,
+      onread: {
+        buffer: () => this.#nextReadBuffer(),
+        callback: (bytes: number, buffer: Uint8Array) => {
+          this.#onRead(bytes, buffer as Buffer);
+          return true; // reading is paused by pause(), not here
+        },
+      },
+    });
+    this.socket.on('end', () => this.#onEnd());
+    this.socket.on('error', () => {}); // 'close' follows and reports it
+    this.socket.on('close', () => this.#onClose());
+    this.socket.on('drain', () => this.#handler?.onUpstreamDrain());
   }
 
   /** The connection carried earlier requests (it came from the idle pool). */
@@ -91,7 +114,7 @@ export class UpstreamConnection implements ParserHandler {
     return this.#destroyed;
   }
 
-  /** Starts a request: writes its head (and the first body bytes, if given). */
+  /** Starts a request: writes its head. */
   start(handler: ResponseHandler, method: string, head: string): void {
     this.#handler = handler;
     this.#headRequest = method === 'HEAD';
@@ -155,23 +178,34 @@ export class UpstreamConnection implements ParserHandler {
     this.socket.destroy();
   }
 
-  /** After a 101: the socket leaves HTTP, with the bytes the backend sent after the head. */
-  takeSocket(): { socket: Socket; head: Buffer } {
+  /**
+   * After a 101: the socket leaves HTTP, with the bytes the backend sent
+   * after the head; relayTo() then sends what the backend sends to the
+   * client (with backpressure), ending it when the backend ends.
+   */
+  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Socket): void } {
     this.#handler = undefined;
     this.#destroyed = true; // no longer ours to pool
     const head = this.#upgradeHead ?? Buffer.alloc(0);
     this.#upgradeHead = undefined;
-    // The socket's own stream reads from here on (see ServerConnection.detachForUpgrade).
-    this.#parser.release();
+    this.#reader.release();
     this.socket.removeAllListeners('end');
     this.socket.removeAllListeners('drain');
     this.socket.removeAllListeners('close');
     this.#pool.forget(this);
-    startReading(this.socket);
-    return { socket: this.socket, head };
+    return {
+      socket: this.socket,
+      head,
+      relayTo: (destination) => {
+        this.#tunnel = destination;
+        destination.on('drain', () => startReading(this.socket));
+        this.socket.on('end', () => destination.end());
+        startReading(this.socket);
+      },
+    };
   }
 
-  // ------------------------------------------------------------ parser events
+  // ------------------------------------------------------------ response events
 
   onHead(head: MessageHead): number {
     const handler = this.#handler;
@@ -202,7 +236,6 @@ export class UpstreamConnection implements ParserHandler {
   }
 
   onMessageComplete(trailers: string[]): void {
-    this.#eventsInRead = true;
     if (this.#upgraded) return; // the 101 head is the whole HTTP part
     if (this.#informational) {
       this.#informational = false;
@@ -214,40 +247,62 @@ export class UpstreamConnection implements ParserHandler {
 
   // ------------------------------------------------------------ socket events
 
-  /** The first event of a read: the handler may batch its writes to the client until #onRead ends the read. */
+  /** The first event of a read: the handler may batch its writes to the client until the read is handled. */
   #readStarts(handler: ResponseHandler): void {
-    this.#eventsInRead = true;
     if (this.#readHandler !== undefined) return;
     this.#readHandler = handler;
     handler.onReadStart();
   }
 
-  /** After llhttp parsed one read of the socket (its callbacks have run). */
-  #onRead(result: ExecuteResult): void {
-    const readHandler = this.#readHandler;
-    this.#readHandler = undefined;
-    const events = this.#eventsInRead;
-    this.#eventsInRead = false;
+  #onRead(bytes: number, buffer: Buffer): void {
+    if (this.#tunnel !== undefined) {
+      // The buffer is read into again: the tunnel gets a copy.
+      if (!this.#tunnel.write(Buffer.from(buffer.subarray(0, bytes)))) stopReading(this.socket);
+      return;
+    }
+    if (this.#handler === undefined) {
+      // Bytes on an idle connection: the backend is not speaking HTTP/1.1 to us.
+      this.destroy();
+      return;
+    }
+    this.#readFilled = bytes === buffer.length;
+    const data = buffer.subarray(0, bytes);
+    let held = false;
     try {
+      const result = this.#reader.read(data);
       if (result.kind === 'error') {
         this.#fail('upstream_protocol_error', `invalid response from backend: ${result.error.code}`);
-      } else if (this.#upgraded && this.#handler !== undefined) {
-        // llhttp stops right after a 101 head: the rest of the read is the start of the tunnel.
-        const read = this.#parser.currentRead();
-        if (result.consumed < read.length) this.#upgradeHead = read.subarray(result.consumed);
+      } else if (result.kind === 'upgrade' && this.#handler !== undefined) {
+        // The rest of the read is the start of the tunnel (copied: the buffer is read into again).
+        this.#upgradeHead = Buffer.from(data.subarray(result.at));
         this.#handler.onUpgrade();
-      } else if (!events && this.#handler === undefined) {
-        // Bytes on an idle connection that are not (yet) a response: not HTTP/1.1 to us.
-        this.destroy();
       }
     } finally {
-      readHandler?.onReadEnd();
+      const readHandler = this.#readHandler;
+      this.#readHandler = undefined;
+      if (readHandler !== undefined) held = readHandler.onReadEnd();
     }
+    // A client still holding body chunks of this read holds the buffer too: let it keep it.
+    if (held) {
+      if (buffer === this.#buffer) this.#buffer = undefined;
+      else if (buffer === this.#bigBuffer) this.#bigBuffer = undefined;
+    }
+  }
+
+  /** Called by net.Socket when it starts reading and after every read: the memory of the next read. */
+  #nextReadBuffer(): Buffer {
+    const busy = this.#handler !== undefined && !this.#destroyed;
+    if (busy && (this.#bigBuffer !== undefined || this.#readFilled)) return (this.#bigBuffer ??= takeBigReadBuffer());
+    if (this.#bigBuffer !== undefined) {
+      giveBackBigReadBuffer(this.#bigBuffer);
+      this.#bigBuffer = undefined;
+    }
+    return (this.#buffer ??= Buffer.allocUnsafeSlow(SMALL_READ_BYTES));
   }
 
   #onEnd(): void {
     if (this.#handler !== undefined && !this.#responseDone) {
-      const error = this.#parser.finish(); // completes a response delimited by the connection's end
+      const error = this.#reader.finish(); // completes a response delimited by the connection's end
       if (error !== undefined) this.#fail('upstream_reset', 'backend closed the connection mid-response');
       else if (!this.#responseDone) this.#fail('upstream_reset', 'backend closed the connection before responding');
     }
@@ -256,7 +311,7 @@ export class UpstreamConnection implements ParserHandler {
 
   #onClose(): void {
     this.#destroyed = true;
-    this.#parser.release();
+    this.#reader.release();
     this.#pool.forget(this);
     if (this.#handler !== undefined && !this.#responseDone) {
       this.#fail('upstream_reset', 'backend connection reset');

@@ -26,7 +26,7 @@ function exchange(connection: UpstreamConnection, path: string, onHead: () => vo
       onUpgrade: () => reject(new Error('unexpected upgrade')),
       onUpstreamDrain: () => {},
       onReadStart: () => {},
-      onReadEnd: () => {},
+      onReadEnd: () => false,
     };
     connection.start(handler, 'GET', `GET ${path} HTTP/1.1\r\nhost: test\r\n\r\n`);
     connection.end(false);

@@ -3,7 +3,6 @@
 // survive reloads; idle connections are reused most-recently-used first (the
 // ones the backend is least likely to have timed out), closed after an idle
 // timeout, and bounded in number.
-import { connect } from 'node:net';
 import type { Sweepable } from '../http1/clock.ts';
 import { UpstreamConnection } from './connection.ts';
 import type { ConnectionPool } from './connection.ts';
@@ -73,8 +72,8 @@ export class EndpointPool implements ConnectionPool, Sweepable {
 
   /** Opens a new connection; `done` is called once, with the connection or the reason it failed. */
   connect(done: (error: ConnectError | undefined, connection: UpstreamConnection | undefined) => void): void {
-    // Half-open allowed: a tunnel (after a 101) may keep sending after the backend ends its side.
-    const socket = connect({ host: this.address, port: this.port, noDelay: true, allowHalfOpen: true });
+    const connection = new UpstreamConnection(this, this.address, this.port, this.#settings.maxHeaderBytes);
+    const socket = connection.socket;
     let settled = false;
     this.#connecting++;
     const settle = (error: ConnectError | undefined): void => {
@@ -84,11 +83,10 @@ export class EndpointPool implements ConnectionPool, Sweepable {
       socket.setTimeout(0);
       socket.removeListener('error', onError);
       if (error !== undefined) {
-        socket.destroy();
+        connection.destroy();
         done(error, undefined);
         return;
       }
-      const connection = new UpstreamConnection(socket, this, this.#settings.maxHeaderBytes);
       this.#all.add(connection);
       done(undefined, connection);
     };
