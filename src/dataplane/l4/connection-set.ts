@@ -11,13 +11,16 @@ export interface Closable {
 export class ConnectionSet<T extends Closable> {
   readonly #items = new Set<T>();
   #emptyWaiters: Array<() => void> = [];
+  /** Past the drain deadline: whatever still arrives (a handshake that just finished) is destroyed. */
+  #closed = false;
 
   get size(): number {
     return this.#items.size;
   }
 
   add(item: T): void {
-    this.#items.add(item);
+    if (this.#closed) item.destroy();
+    else this.#items.add(item);
   }
 
   delete(item: T): void {
@@ -33,6 +36,7 @@ export class ConnectionSet<T extends Closable> {
    */
   async drain(timeoutMs: number): Promise<void> {
     await this.#whenEmpty(timeoutMs);
+    this.#closed = true;
     for (const item of [...this.#items]) item.destroy();
     await this.#whenEmpty(CLOSE_WAIT_MS);
   }

@@ -116,9 +116,13 @@ export class TlsFrontDoor {
     return this.#counters;
   }
 
-  /** Contexts built so far (one per distinct certificate set and TLS settings that a handshake has needed). */
-  get contextsBuilt(): number {
-    return this.#servers.built;
+  /**
+   * TLS contexts (one per distinct certificate set and TLS settings that a
+   * handshake has needed): `built` since the start, `kept` for the current
+   * configuration.
+   */
+  get contexts(): { built: number; kept: number } {
+    return { built: this.#servers.builds, kept: this.#servers.kept };
   }
 
   async listen(address: string, options: { reusePort?: boolean } = {}): Promise<void> {

@@ -103,8 +103,11 @@ export class HandshakeServers {
     this.#ticketKeys = options.ticketKeys ?? randomBytes(48);
   }
 
-  /** How many servers (contexts) have been built and are still kept. */
-  get built(): number {
+  /** Servers (contexts) built since the store was made: an unchanged certificate never adds to it. */
+  builds = 0;
+
+  /** Servers (contexts) built and still kept for the current configuration. */
+  get kept(): number {
     let count = 0;
     for (const entry of this.#entries.values()) if ('server' in entry) count++;
     return count;
@@ -126,6 +129,7 @@ export class HandshakeServers {
   }
 
   #build(profile: TlsProfile): Entry {
+    this.builds++;
     const validation = profile.clientValidation;
     try {
       const server = createServer({
