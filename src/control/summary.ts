@@ -1,10 +1,14 @@
 // What changed between two IRs, for the one log line per reload: counts of
 // ports, rules and backends, and which rules were added, removed or changed.
-import type { IR } from '../ir/types.ts';
+// The Translator hands back the same objects for what did not change, so a
+// port that is the same object is skipped whole and a rule that is the same
+// object is unchanged without a look; only the rest are compared by content.
+import type { IR, IRHttpPort, IRHttpRule } from '../ir/types.ts';
 
 export interface ChangeSummary {
   gateways: number;
   ports: number[];
+  /** IR rules, over all ports (a route on two ports counts twice). */
   rules: number;
   backends: number;
   rulesAdded: string[];
@@ -14,42 +18,56 @@ export interface ChangeSummary {
 
 const MAX_LISTED = 10;
 
-function index(ir: IR | undefined): { rules: Map<string, string>; ports: Set<number>; backends: number } {
-  const rules = new Map<string, string>();
-  const ports = new Set<number>();
-  let backends = 0;
-  for (const gateway of ir?.gateways ?? []) {
-    backends += Object.keys(gateway.backends).length;
-    for (const port of gateway.ports) {
-      ports.add(port.port);
-      for (const rule of port.rules) rules.set(rule.name, JSON.stringify(rule));
-    }
-  }
-  return { rules, ports, backends };
-}
-
 function listed(names: string[]): string[] {
   return names.length > MAX_LISTED ? [...names.slice(0, MAX_LISTED), `…${names.length - MAX_LISTED} more`] : names;
 }
 
+function portsByName(ir: IR | undefined): Map<string, IRHttpPort> {
+  const ports = new Map<string, IRHttpPort>();
+  for (const gateway of ir?.gateways ?? []) for (const port of gateway.ports) ports.set(port.name, port);
+  return ports;
+}
+
+function rulesByName(port: IRHttpPort | undefined): Map<string, IRHttpRule> {
+  return new Map((port?.rules ?? []).map((rule) => [rule.name, rule]));
+}
+
 export function summarizeChange(previous: IR | undefined, next: IR): ChangeSummary {
-  const before = index(previous);
-  const after = index(next);
-  const added: string[] = [];
-  const changed: string[] = [];
-  for (const [name, json] of after.rules) {
-    const old = before.rules.get(name);
-    if (old === undefined) added.push(name);
-    else if (old !== json) changed.push(name);
+  const before = portsByName(previous);
+  const after = portsByName(next);
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  const changed = new Set<string>();
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    const old = before.get(name);
+    const now = after.get(name);
+    if (old === now || old?.rules === now?.rules) continue;
+    const oldRules = rulesByName(old);
+    const newRules = rulesByName(now);
+    for (const [ruleName, rule] of newRules) {
+      const oldRule = oldRules.get(ruleName);
+      if (oldRule === undefined) added.add(ruleName);
+      else if (oldRule !== rule && JSON.stringify(oldRule) !== JSON.stringify(rule)) changed.add(ruleName);
+    }
+    for (const ruleName of oldRules.keys()) if (!newRules.has(ruleName)) removed.add(ruleName);
   }
-  const removed = [...before.rules.keys()].filter((name) => !after.rules.has(name));
+  const ports = new Set<number>();
+  let rules = 0;
+  let backends = 0;
+  for (const gateway of next.gateways) {
+    backends += Object.keys(gateway.backends).length;
+    for (const port of gateway.ports) {
+      ports.add(port.port);
+      rules += port.rules.length;
+    }
+  }
   return {
     gateways: next.gateways.length,
-    ports: [...after.ports].sort((a, b) => a - b),
-    rules: after.rules.size,
-    backends: after.backends,
-    rulesAdded: listed(added),
-    rulesRemoved: listed(removed),
-    rulesChanged: listed(changed),
+    ports: [...ports].sort((a, b) => a - b),
+    rules,
+    backends,
+    rulesAdded: listed([...added]),
+    rulesRemoved: listed([...removed]),
+    rulesChanged: listed([...changed]),
   };
 }

@@ -36,12 +36,12 @@ test('allowedRoutes.namespaces: which route namespaces a listener of a Gateway i
     [{ namespaces: { from: 'Selector', selector: {} } }, namespaces],
   ];
   for (const [allowed, expected] of table) {
-    const compiled = compileNamespacePolicy(listener(allowed), 'infra', index);
+    const compiled = compileNamespacePolicy(listener(allowed), 'infra');
     assert.ok(compiled.ok, JSON.stringify(allowed));
-    assert.deepEqual(namespaces.filter(compiled.policy), expected, JSON.stringify(allowed));
+    assert.deepEqual(namespaces.filter((namespace) => compiled.policy(namespace, index)), expected, JSON.stringify(allowed));
   }
-  assert.equal(compileNamespacePolicy(listener({ namespaces: { from: 'Selector' } }), 'infra', index).ok, false);
-  assert.equal(compileNamespacePolicy(listener({ namespaces: { from: 'Elsewhere' as 'All' } }), 'infra', index).ok, false);
+  assert.equal(compileNamespacePolicy(listener({ namespaces: { from: 'Selector' } }), 'infra').ok, false);
+  assert.equal(compileNamespacePolicy(listener({ namespaces: { from: 'Elsewhere' as 'All' } }), 'infra').ok, false);
 });
 
 test('allowedRoutes.kinds narrows the protocol kinds; others are reported', () => {

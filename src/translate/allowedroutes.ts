@@ -6,14 +6,15 @@ import { compileLabelSelector } from './labelselector.ts';
 import type { ProtocolProfile } from './protocols.ts';
 import type { ResourceIndex } from './resource-index.ts';
 
-export type NamespacePolicy = (routeNamespace: string) => boolean;
+/**
+ * Whether routes from a namespace may attach. Namespace labels are read from
+ * the index of the snapshot being translated, so a policy stays valid for as
+ * long as its listener does.
+ */
+export type NamespacePolicy = (routeNamespace: string, index: ResourceIndex) => boolean;
 
 /** allowedRoutes.namespaces (default: Same), or why it cannot be used. */
-export function compileNamespacePolicy(
-  listener: Listener,
-  gatewayNamespace: string,
-  index: ResourceIndex,
-): { ok: true; policy: NamespacePolicy } | { ok: false; message: string } {
+export function compileNamespacePolicy(listener: Listener, gatewayNamespace: string): { ok: true; policy: NamespacePolicy } | { ok: false; message: string } {
   const from = allowedRoutesFrom(listener);
   switch (from) {
     case 'All':
@@ -27,7 +28,7 @@ export function compileNamespacePolicy(
       if (selector === undefined) return { ok: false, message: 'allowedRoutes.namespaces.selector is required when from is Selector' };
       const compiled = compileLabelSelector(selector);
       if (!compiled.ok) return { ok: false, message: `allowedRoutes.namespaces.selector is invalid: ${compiled.error}` };
-      return { ok: true, policy: (namespace) => compiled.matches(index.namespaceLabels(namespace)) };
+      return { ok: true, policy: (namespace, index) => compiled.matches(index.namespaceLabels(namespace)) };
     }
     default:
       return { ok: false, message: `allowedRoutes.namespaces.from "${String(from)}" is not one of All, Same, Selector` };

@@ -23,7 +23,7 @@ spec:
 const index = indexResources(resources);
 const gatewayDoc = resources.gateways[0];
 assert.ok(gatewayDoc !== undefined);
-const gateway: GatewayContext = evaluateGateway(gatewayDoc, index);
+const gateway: GatewayContext = evaluateGateway(gatewayDoc);
 
 function route(kind: RouteInfo['kind'], namespace: string, hostnames: string[] = []): RouteInfo {
   return { kind, namespace, name: 'r', hostnames, creationTimestamp: undefined };
@@ -44,7 +44,7 @@ test('parentRef attachment: listeners selected, reason when none accepts', () =>
     ['no shared hostname', route('HTTPRoute', 'infra', ['example.com']), { name: 'gw' }, 'NoMatchingListenerHostname'],
   ];
   for (const [name, info, ref, expected] of table) {
-    const result = attachToGateway(info, ref, gateway);
+    const result = attachToGateway(info, ref, gateway, index);
     const actual = result.attached ? result.listeners.map((l) => `${l.listener.name}:${l.hostnames.join(',')}`).join(' ') : result.reason;
     assert.equal(actual, expected, name);
   }

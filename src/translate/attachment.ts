@@ -12,6 +12,7 @@ import { parentRefGroup, parentRefKind, parentRefNamespace } from './defaults.ts
 import type { GatewayContext } from './gateway.ts';
 import { ANY_HOST, effectiveHostnames } from './hostname.ts';
 import type { ListenerContext } from './listener.ts';
+import type { ResourceIndex } from './resource-index.ts';
 import type { RouteInfo } from './route-model.ts';
 import type { RouteRejectionReason } from './status/reasons.ts';
 import { RouteReason } from './status/reasons.ts';
@@ -39,7 +40,8 @@ function describeRef(ref: ParentReference): string {
 
 const HOSTNAME_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 
-export function attachToGateway(route: RouteInfo, ref: ParentReference, gateway: GatewayContext): ParentAttachment {
+/** `index` answers the namespace label lookups of allowedRoutes selectors. */
+export function attachToGateway(route: RouteInfo, ref: ParentReference, gateway: GatewayContext, index: ResourceIndex): ParentAttachment {
   const selected = gateway.listeners.filter(
     (l) => (ref.sectionName === undefined || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port),
   );
@@ -48,7 +50,7 @@ export function attachToGateway(route: RouteInfo, ref: ParentReference, gateway:
     return { attached: false, reason: RouteReason.NoMatchingParent, message: `Gateway ${gateway.namespace}/${gateway.name} has no ${wanted}` };
   }
 
-  const allowed = selected.filter((l) => l.supportedKinds.some((k) => k.kind === route.kind) && l.allowsNamespace(route.namespace));
+  const allowed = selected.filter((l) => l.supportedKinds.some((k) => k.kind === route.kind) && l.allowsNamespace(route.namespace, index));
   if (allowed.length === 0) {
     const kindAllowed = selected.some((l) => l.supportedKinds.some((k) => k.kind === route.kind));
     const message = kindAllowed

@@ -5,6 +5,9 @@
 // is how named targetPorts resolve), and ExternalName Services resolve by DNS.
 // Failures carry the HTTPBackendRef reasons (InvalidKind, RefNotPermitted,
 // BackendNotFound, UnsupportedProtocol).
+//
+// Resolution stops short of the endpoints (a BackendTarget, see
+// route-model.ts); backendIR() adds them when a Gateway's backends are built.
 import type { IRBackend, IRBackendProtocol, IREndpoint } from '../ir/types.ts';
 import type { Service, ServicePort } from '../model/core.ts';
 import type { BackendObjectReference } from '../model/gatewayapi.ts';
@@ -12,10 +15,10 @@ import { GATEWAY_GROUP } from '../model/gatewayapi.ts';
 import { backendRefGroup, backendRefKind, backendRefNamespace, servicePortProtocol, serviceType } from './defaults.ts';
 import { referencePermitted } from './referencegrant.ts';
 import type { ResourceIndex } from './resource-index.ts';
-import type { RouteInfo, RouteProblem } from './route-model.ts';
+import type { BackendTarget, RouteInfo, RouteProblem } from './route-model.ts';
 import { RouteReason } from './status/reasons.ts';
 
-export type BackendResolution = { ok: true; backend: IRBackend } | { ok: false; problem: RouteProblem };
+export type BackendResolution = { ok: true; backend: BackendTarget } | { ok: false; problem: RouteProblem };
 
 function fail(reason: string, message: string): BackendResolution {
   return { ok: false, problem: { reason, message } };
@@ -93,10 +96,31 @@ export function resolveBackendRef(ref: BackendObjectReference, route: RouteInfo,
     if (hostname === undefined || hostname === '') return fail(RouteReason.BackendNotFound, `ExternalName Service ${display} has no externalName`);
     const protocol = backendProtocol(servicePort, route);
     if (typeof protocol !== 'string') return fail(RouteReason.UnsupportedProtocol, `Service ${display} port ${ref.port}: ${protocol.unsupported}`);
-    return { ok: true, backend: { name, protocol, endpoints: [], externalName: { hostname: hostname.toLowerCase(), port: ref.port } } };
+    return { ok: true, backend: { name, protocol, externalName: { hostname: hostname.toLowerCase(), port: ref.port } } };
   }
   if (servicePort === undefined) return fail(RouteReason.BackendNotFound, `Service ${display} has no ${transport} port ${ref.port}`);
   const protocol = backendProtocol(servicePort, route);
   if (typeof protocol !== 'string') return fail(RouteReason.UnsupportedProtocol, `Service ${display} port ${ref.port}: ${protocol.unsupported}`);
-  return { ok: true, backend: { name, protocol, endpoints: readyEndpoints(service, servicePort, index, namespace) } };
+  return { ok: true, backend: { name, protocol, endpointsOf: { namespace, service, port: servicePort } } };
+}
+
+/** The IR backend of a target, with the ready endpoints the index holds for it now. */
+export function backendIR(target: BackendTarget, index: ResourceIndex): IRBackend {
+  const source = target.endpointsOf;
+  const endpoints = source === undefined ? [] : readyEndpoints(source.service, source.port, index, source.namespace);
+  return { name: target.name, protocol: target.protocol, endpoints, ...(target.externalName === undefined ? {} : { externalName: target.externalName }) };
+}
+
+/** Targets that make the same IR backend from the same slices. */
+export function sameTarget(a: BackendTarget, b: BackendTarget): boolean {
+  return (
+    a === b ||
+    (a.name === b.name &&
+      a.protocol === b.protocol &&
+      a.externalName?.hostname === b.externalName?.hostname &&
+      a.externalName?.port === b.externalName?.port &&
+      a.endpointsOf?.namespace === b.endpointsOf?.namespace &&
+      a.endpointsOf?.service === b.endpointsOf?.service &&
+      a.endpointsOf?.port === b.endpointsOf?.port)
+  );
 }

@@ -9,12 +9,12 @@
 // - ExternalAuth is not implemented yet: reported the same way (reason
 //   UnsupportedValue, as Envoy Gateway does for filters it cannot apply), and
 //   the rule answers 500, so the filter fails closed as ExternalAuth requires.
-import type { IRBackend, IRCors, IRHeaderEdits, IRMirror, IRPathRewrite } from '../ir/types.ts';
+import type { IRCors, IRHeaderEdits, IRMirror, IRPathRewrite } from '../ir/types.ts';
 import type { HTTPHeaderFilter, HTTPPathModifier, HTTPRouteFilter, HTTPRouteMatch } from '../model/gatewayapi.ts';
 import { resolveBackendRef } from './backendref.ts';
 import { corsMaxAge, fractionDenominator, pathMatchOf, redirectStatusCode } from './defaults.ts';
 import type { ResourceIndex } from './resource-index.ts';
-import type { RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
+import type { BackendTarget, RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
 import { RouteReason } from './status/reasons.ts';
 
 export interface FilterOutcome {
@@ -22,7 +22,7 @@ export interface FilterOutcome {
   /** The rule is dropped when set. */
   invalid: RouteProblem | undefined;
   refProblems: RouteProblem[];
-  mirrorBackends: IRBackend[];
+  mirrorBackends: BackendTarget[];
 }
 
 const HTTP_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'RequestRedirect', 'URLRewrite', 'ExtensionRef', 'CORS', 'ExternalAuth']);

@@ -13,7 +13,6 @@ import { addressType, namespaceOf } from './defaults.ts';
 import { markConflicts } from './conflicts.ts';
 import type { ListenerContext, ListenerProblem } from './listener.ts';
 import { evaluateListener, listenerAccepted } from './listener.ts';
-import type { ResourceIndex } from './resource-index.ts';
 import { GatewayReason } from './status/reasons.ts';
 
 export interface GatewayContext {
@@ -32,10 +31,10 @@ export interface GatewayContext {
   statusAddresses: GatewayStatusAddress[];
 }
 
-export function evaluateGateway(gateway: Gateway, index: ResourceIndex): GatewayContext {
+export function evaluateGateway(gateway: Gateway): GatewayContext {
   const namespace = namespaceOf(gateway.metadata);
   const name = gateway.metadata.name;
-  const listeners = gateway.spec.listeners.map((listener) => evaluateListener(listener, namespace, name, index));
+  const listeners = gateway.spec.listeners.map((listener) => evaluateListener(listener, namespace, name));
   markConflicts(listeners);
 
   const context: GatewayContext = {

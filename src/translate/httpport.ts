@@ -5,42 +5,116 @@
 // the most specific listener whose hostname covers it (Listener Isolation:
 // "foo.example.com" traffic only reaches the foo.example.com listener's
 // routes), and its matches are every match of that listener's routes whose
-// hostname covers the pattern, in precedence order (precedence.ts). Each
-// listener's own pattern gets a virtual host even without routes, so its
-// hosts answer 404 instead of reaching a less specific listener.
+// hostname covers the pattern, in precedence order (precedence.ts); a route
+// counts with its most specific covering hostname. Each listener's own
+// pattern gets a virtual host even without routes, so its hosts answer 404
+// instead of reaching a less specific listener.
 //
-// Rules: one per route rule on the port, shared by the matches of all
-// virtual hosts; the RequestRedirect port is resolved for this port.
-import type { IRBackend, IRHttpMatch, IRHttpPort, IRHttpRule, IRVirtualHost } from '../ir/types.ts';
-import { ANY_HOST, coveringPatterns } from './hostname.ts';
+// Rules: one per route rule on the port, in route then rule order, shared by
+// the matches of all virtual hosts; the RequestRedirect port is resolved for
+// this port.
+//
+// An HttpPortBuilder builds its port again on every run, told which routes
+// changed on which listener (route-table.ts), and redoes only that: a route's
+// rules are built once per compiled route, the route order and each affected
+// virtual host's match order are updated by merging in what changed
+// (sorted-merge.ts), and every part whose inputs did not change is the very
+// object it was (later stages tell what changed by identity).
+import type { IRHttpMatch, IRHttpPort, IRHttpRule, IRVirtualHost } from '../ir/types.ts';
+import { ANY_HOST, coveringPatterns, hostnameCovers, isWildcard } from './hostname.ts';
 import type { ListenerContext } from './listener.ts';
-import type { MatchEntry } from './precedence.ts';
-import { compareMatchEntries } from './precedence.ts';
+import type { PrecedenceKey } from './precedence.ts';
+import { comparePrecedenceKeys, precedenceKey } from './precedence.ts';
 import { resolveRedirect } from './redirect.ts';
-import type { CompiledRoute, CompiledRule } from './route-model.ts';
-import { routeKey } from './route-model.ts';
+import type { BackendTarget, CompiledMatch, CompiledRoute, CompiledRule } from './route-model.ts';
+import { sameTarget } from './backendref.ts';
+import { mergeSorted, removeSorted } from './sorted-merge.ts';
 
 /** A route attached to one listener, with the host patterns it serves there. */
 export interface AttachedRoute {
   route: CompiledRoute;
-  hostnames: ReadonlySet<string>;
+  /** routeKey(route.info) */
+  key: string;
+  hostnames: readonly string[];
 }
 
 export interface ServedListener {
   listener: ListenerContext;
-  /** Attached routes, by routeKey. */
+  /** Attached routes, by key. */
   routes: ReadonlyMap<string, AttachedRoute>;
 }
 
-function ruleName(route: CompiledRoute, rule: CompiledRule): string {
-  return `${route.irName}/rule/${rule.index}`;
+export interface BuiltPort {
+  port: IRHttpPort;
+  /** Every backend the port's rules name, in rule order (repeats included). */
+  backends: readonly BackendTarget[];
+}
+
+/** A route's valid rules as IR rules on this port. */
+interface RouteRules {
+  rules: IRHttpRule[];
+  backends: BackendTarget[];
+  /** rule.index → position among `rules`. */
+  positions: Map<number, number>;
+  /** Index of the first rule in the port's rules, as last laid out. */
+  offset: number;
+}
+
+/** A route of the port, in the port's route order (by key). */
+interface PortRoute {
+  key: string;
+  ruleSet: RouteRules;
+}
+
+/** One match of a route in a virtual host. */
+interface VhostEntry {
+  order: PrecedenceKey;
+  routeKey: string;
+  ruleSet: RouteRules;
+  /** Position of its rule among its route's rules. */
+  position: number;
+  match: CompiledMatch;
+  /** The IR match last made for it (kept while its rule index stays). */
+  ir: IRHttpMatch | undefined;
+}
+
+/** A route in a virtual host: the hostname it counts with, and its entries. */
+interface Contribution {
+  route: CompiledRoute;
+  hostname: string;
+  entries: VhostEntry[];
+}
+
+interface VhostState {
+  pattern: string;
+  owner: ListenerContext;
+  covering: string[];
+  contributions: Map<string, Contribution>;
+  sorted: VhostEntry[];
+  vhost: IRVirtualHost | undefined;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareEntries(a: VhostEntry, b: VhostEntry): number {
+  return comparePrecedenceKeys(a.order, b.order);
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function validRules(route: CompiledRoute): CompiledRule[] {
+  return route.rules.filter((rule) => rule.invalid === undefined);
 }
 
 function buildRule(route: CompiledRoute, rule: CompiledRule, port: number): IRHttpRule {
   const action = rule.action;
   const { kind, namespace, name } = route.info;
   return {
-    name: ruleName(route, rule),
+    name: `${route.irName}/rule/${rule.index}`,
     route: { kind: kind === 'GRPCRoute' ? 'GRPCRoute' : 'HTTPRoute', namespace, name },
     ...(rule.ruleName === undefined ? {} : { ruleName: rule.ruleName }),
     ...(action.requestHeaders === undefined ? {} : { requestHeaders: action.requestHeaders }),
@@ -56,75 +130,308 @@ function buildRule(route: CompiledRoute, rule: CompiledRule, port: number): IRHt
   };
 }
 
-function validRules(route: CompiledRoute): CompiledRule[] {
-  return route.rules.filter((rule) => rule.invalid === undefined);
+/** Keeps a sorted list of strings as some come and go. */
+function updateSorted(sorted: readonly string[], removed: readonly string[], added: readonly string[]): string[] {
+  return mergeSorted(removeSorted(sorted, removed, compareText), [...added].sort(compareText), compareText);
 }
 
-export function buildHttpPort(gatewayIrName: string, port: number, served: readonly ServedListener[]): { port: IRHttpPort; backends: IRBackend[] } {
-  // Rules, in route then rule order.
-  const routes = new Map<string, CompiledRoute>();
-  for (const { routes: attached } of served) for (const [key, { route }] of attached) routes.set(key, route);
-  const rules: IRHttpRule[] = [];
-  const ruleIndex = new Map<string, number>();
-  const backends: IRBackend[] = [];
-  for (const key of [...routes.keys()].sort()) {
-    const route = routes.get(key);
-    if (route === undefined) continue;
-    for (const rule of validRules(route)) {
-      ruleIndex.set(ruleName(route, rule), rules.length);
-      rules.push(buildRule(route, rule, port));
-      backends.push(...rule.backends);
-    }
+function comparePortRoutes(a: PortRoute, b: PortRoute): number {
+  return compareText(a.key, b.key);
+}
+
+function sameTargets(a: readonly BackendTarget[], b: readonly BackendTarget[]): boolean {
+  return a.length === b.length && a.every((target, i) => sameTarget(target, b[i] as BackendTarget));
+}
+
+export class HttpPortBuilder {
+  readonly #gatewayIrName: string;
+  readonly #port: number;
+  readonly #ruleSets = new WeakMap<CompiledRoute, RouteRules>();
+  #listeners: ListenerContext[] = [];
+  /** Per listener, the attached routes as this builder last took them in. */
+  #seen = new Map<ListenerContext, Map<string, AttachedRoute>>();
+  /** Per listener, its routes by hostname. */
+  #byHost = new Map<ListenerContext, Map<string, Map<string, AttachedRoute>>>();
+  #listenerByPattern = new Map<string, ListenerContext>();
+  /** How many listeners and attachments bring each host pattern. */
+  #patternCounts = new Map<string, number>();
+  /** Patterns that came or went since the last build. */
+  #patternsMoved = new Set<string>();
+  #patterns: string[] = [];
+  readonly #patternSet = new Set<string>();
+  #vhosts = new Map<string, VhostState>();
+  /** The port's routes (a route on several listeners of the port once), by key and in key order. */
+  #routes = new Map<string, PortRoute>();
+  #routeOrder: PortRoute[] = [];
+  #rules: IRHttpRule[] = [];
+  #backends: BackendTarget[] = [];
+  #built: IRHttpPort | undefined;
+
+  constructor(gatewayIrName: string, port: number) {
+    this.#gatewayIrName = gatewayIrName;
+    this.#port = port;
   }
 
-  // Host patterns and the listener that serves each.
-  const listenerByPattern = new Map<string, ServedListener>();
-  const routesByHost = new Map<ServedListener, Map<string, AttachedRoute[]>>();
-  const patterns = new Set<string>();
-  for (const entry of served) {
-    const pattern = entry.listener.hostname ?? ANY_HOST;
-    listenerByPattern.set(pattern, entry);
-    patterns.add(pattern);
-    const byHost = new Map<string, AttachedRoute[]>();
-    for (const attached of entry.routes.values()) {
-      for (const hostname of attached.hostnames) {
-        patterns.add(hostname);
-        const list = byHost.get(hostname);
-        if (list === undefined) byHost.set(hostname, [attached]);
-        else list.push(attached);
+  /** The port for these listeners; `changes` names the routes that changed on them since the last build. */
+  build(served: readonly ServedListener[], changes: ReadonlyMap<ListenerContext, ReadonlySet<string>>): BuiltPort {
+    const listeners = served.map((entry) => entry.listener);
+    const reset = this.#built === undefined || !sameList(listeners, this.#listeners);
+    if (reset) this.#reset(listeners);
+
+    // Take in what changed on each listener: hostnames, host patterns, the port's routes.
+    const touched = new Map<ListenerContext, { keys: Set<string>; hostnames: Set<string> }>();
+    const routeKeys = new Set<string>();
+    for (const { listener, routes } of served) {
+      const keys = reset ? routes.keys() : changes.get(listener)?.values();
+      if (keys === undefined) continue;
+      const seen = this.#seen.get(listener) as Map<string, AttachedRoute>;
+      const byHost = this.#byHost.get(listener) as Map<string, Map<string, AttachedRoute>>;
+      const change = { keys: new Set<string>(), hostnames: new Set<string>() };
+      for (const key of keys) {
+        const old = seen.get(key);
+        const now = routes.get(key);
+        if (old === now) continue;
+        for (const hostname of old?.hostnames ?? []) {
+          byHost.get(hostname)?.delete(key);
+          this.#countPattern(hostname, -1);
+          change.hostnames.add(hostname);
+        }
+        for (const hostname of now?.hostnames ?? []) {
+          let list = byHost.get(hostname);
+          if (list === undefined) byHost.set(hostname, (list = new Map<string, AttachedRoute>()));
+          list.set(key, now as AttachedRoute);
+          this.#countPattern(hostname, 1);
+          change.hostnames.add(hostname);
+        }
+        if (now === undefined) seen.delete(key);
+        else seen.set(key, now);
+        change.keys.add(key);
+        routeKeys.add(key);
+      }
+      if (change.keys.size > 0) touched.set(listener, change);
+    }
+
+    const routesChanged = this.#updateRoutes(routeKeys);
+    const rulesChanged = routesChanged !== 'none' || reset;
+    const patternsChanged = this.#updatePatterns();
+    const remap = new Set<VhostState>();
+    for (const [listener, { keys, hostnames }] of touched) {
+      for (const state of this.#affected(listener, hostnames)) {
+        if (this.#updateVhost(state, keys)) remap.add(state);
       }
     }
-    routesByHost.set(entry, byHost);
+    for (const state of routesChanged === 'layout' ? this.#vhosts.values() : remap) this.#remap(state);
+
+    const previous = this.#built;
+    const virtualHosts = this.#patterns.flatMap((pattern) => this.#vhosts.get(pattern)?.vhost ?? []);
+    if (patternsChanged || rulesChanged || remap.size > 0 || previous === undefined) {
+      if (previous === undefined || previous.rules !== this.#rules || !sameList(previous.virtualHosts, virtualHosts)) {
+        this.#built = { kind: 'http', name: `${this.#gatewayIrName}/port/${this.#port}`, port: this.#port, virtualHosts, rules: this.#rules };
+      }
+    }
+    return { port: this.#built as IRHttpPort, backends: this.#backends };
   }
 
-  const virtualHosts: IRVirtualHost[] = [];
-  for (const pattern of [...patterns].sort()) {
-    const covering = coveringPatterns(pattern);
-    const owner = covering.map((p) => listenerByPattern.get(p)).find((l) => l !== undefined);
-    if (owner === undefined) continue;
-    const byHost = routesByHost.get(owner) ?? new Map<string, AttachedRoute[]>();
-    const entries: MatchEntry[] = [];
-    const seen = new Set<string>();
-    // Most specific covering pattern first: a route counts with its most specific matching hostname.
-    for (const hostname of covering) {
-      for (const { route } of byHost.get(hostname) ?? []) {
-        const key = routeKey(route.info);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        for (const rule of validRules(route)) {
-          rule.matches.forEach((match, matchIndex) => entries.push({ route: route.info, hostname, ruleIndex: rule.index, matchIndex, match }));
+  /** Starts over for a new set of listeners: every route on them counts as new. */
+  #reset(listeners: ListenerContext[]): void {
+    this.#listeners = listeners;
+    this.#seen = new Map(listeners.map((listener) => [listener, new Map<string, AttachedRoute>()]));
+    this.#byHost = new Map(listeners.map((listener) => [listener, new Map<string, Map<string, AttachedRoute>>()]));
+    this.#routes = new Map();
+    this.#routeOrder = [];
+    this.#rules = [];
+    this.#backends = [];
+    this.#listenerByPattern = new Map();
+    this.#patternCounts = new Map();
+    this.#vhosts = new Map();
+    this.#patterns = [];
+    this.#patternSet.clear();
+    this.#patternsMoved = new Set();
+    for (const listener of listeners) {
+      const pattern = listener.hostname ?? ANY_HOST;
+      this.#listenerByPattern.set(pattern, listener); // a later listener of the same pattern serves it
+      this.#countPattern(pattern, 1);
+    }
+  }
+
+  #countPattern(pattern: string, delta: number): void {
+    const before = this.#patternCounts.get(pattern) ?? 0;
+    const count = before + delta;
+    if (count === 0) this.#patternCounts.delete(pattern);
+    else this.#patternCounts.set(pattern, count);
+    if (before === 0 || count === 0) this.#patternsMoved.add(pattern);
+  }
+
+  /**
+   * The port's routes and rules after routes changed: 'none'; 'patched' when
+   * only routes with as many rules as before changed (every other rule keeps
+   * its index); 'layout' when rules moved.
+   */
+  #updateRoutes(keys: ReadonlySet<string>): 'none' | 'patched' | 'layout' {
+    const removed: PortRoute[] = [];
+    const added: PortRoute[] = [];
+    const replaced: { entry: PortRoute; before: RouteRules }[] = [];
+    for (const key of keys) {
+      let route: CompiledRoute | undefined;
+      for (const listener of this.#listeners) route = this.#seen.get(listener)?.get(key)?.route ?? route;
+      const entry = this.#routes.get(key);
+      const ruleSet = route === undefined ? undefined : this.#rulesOf(route);
+      if (entry?.ruleSet === ruleSet) continue;
+      if (entry === undefined) {
+        const fresh = { key, ruleSet: ruleSet as RouteRules };
+        this.#routes.set(key, fresh);
+        added.push(fresh);
+      } else if (ruleSet === undefined) {
+        this.#routes.delete(key);
+        removed.push(entry);
+      } else {
+        replaced.push({ entry, before: entry.ruleSet });
+        entry.ruleSet = ruleSet;
+      }
+    }
+    if (removed.length === 0 && added.length === 0 && replaced.length === 0) return 'none';
+    if (removed.length === 0 && added.length === 0 && replaced.every(({ entry, before }) => entry.ruleSet.rules.length === before.rules.length)) {
+      // Rules replaced in place: the others keep their indexes, and the backends stay unless these routes name others.
+      const rules = [...this.#rules];
+      for (const { entry, before } of replaced) {
+        entry.ruleSet.offset = before.offset;
+        entry.ruleSet.rules.forEach((rule, i) => (rules[before.offset + i] = rule));
+      }
+      this.#rules = rules;
+      if (!replaced.every(({ entry, before }) => sameTargets(entry.ruleSet.backends, before.backends))) this.#backends = this.#routeOrder.flatMap((entry) => entry.ruleSet.backends);
+      return 'patched';
+    }
+    this.#routeOrder = mergeSorted(removeSorted(this.#routeOrder, removed, comparePortRoutes), added.sort(comparePortRoutes), comparePortRoutes);
+    const rules: IRHttpRule[] = [];
+    const backends: BackendTarget[] = [];
+    for (const { ruleSet } of this.#routeOrder) {
+      ruleSet.offset = rules.length;
+      for (const rule of ruleSet.rules) rules.push(rule);
+      for (const backend of ruleSet.backends) backends.push(backend);
+    }
+    this.#rules = rules;
+    this.#backends = backends;
+    return 'layout';
+  }
+
+  #rulesOf(route: CompiledRoute): RouteRules {
+    let ruleSet = this.#ruleSets.get(route);
+    if (ruleSet === undefined) {
+      ruleSet = { rules: [], backends: [], positions: new Map(), offset: 0 };
+      for (const rule of validRules(route)) {
+        ruleSet.positions.set(rule.index, ruleSet.rules.length);
+        ruleSet.rules.push(buildRule(route, rule, this.#port));
+        for (const backend of rule.backends) ruleSet.backends.push(backend);
+      }
+      this.#ruleSets.set(route, ruleSet);
+    }
+    return ruleSet;
+  }
+
+  /** Virtual hosts for patterns that came, none for those gone; true when the list changed. */
+  #updatePatterns(): boolean {
+    const moved = this.#patternsMoved;
+    this.#patternsMoved = new Set();
+    const present = this.#patternSet;
+    const removed = new Set<string>();
+    const added: string[] = [];
+    for (const pattern of moved) {
+      const now = this.#patternCounts.has(pattern);
+      if (now && !present.has(pattern)) added.push(pattern);
+      else if (!now && present.has(pattern)) removed.add(pattern);
+    }
+    if (removed.size === 0 && added.length === 0) return false;
+    for (const pattern of removed) {
+      this.#vhosts.delete(pattern);
+      present.delete(pattern);
+    }
+    for (const pattern of added) present.add(pattern);
+    this.#patterns = updateSorted(this.#patterns, [...removed], added);
+    for (const pattern of added) {
+      const covering = coveringPatterns(pattern);
+      const owner = covering.map((p) => this.#listenerByPattern.get(p)).find((l) => l !== undefined);
+      if (owner === undefined) continue; // no listener serves it: no virtual host
+      const state: VhostState = { pattern, owner, covering, contributions: new Map(), sorted: [], vhost: undefined };
+      this.#vhosts.set(pattern, state);
+      const keys = new Set<string>();
+      const byHost = this.#byHost.get(owner);
+      for (const hostname of covering) for (const key of byHost?.get(hostname)?.keys() ?? []) keys.add(key);
+      this.#updateVhost(state, keys);
+      this.#remap(state);
+    }
+    return true;
+  }
+
+  /** The virtual hosts of `listener` that a change of routes with these hostnames may touch. */
+  #affected(listener: ListenerContext, hostnames: ReadonlySet<string>): VhostState[] {
+    if ([...hostnames].every((hostname) => !isWildcard(hostname) && hostname !== ANY_HOST)) {
+      return [...hostnames].flatMap((hostname) => {
+        const state = this.#vhosts.get(hostname);
+        return state?.owner === listener ? [state] : [];
+      });
+    }
+    return [...this.#vhosts.values()].filter((state) => state.owner === listener && [...hostnames].some((hostname) => hostnameCovers(hostname, state.pattern)));
+  }
+
+  /** Takes in the routes `keys` of the owner as they are now; true when the virtual host's entries changed. */
+  #updateVhost(state: VhostState, keys: ReadonlySet<string>): boolean {
+    const byHost = this.#byHost.get(state.owner);
+    const removed: VhostEntry[] = [];
+    const added: VhostEntry[] = [];
+    for (const key of keys) {
+      let found: AttachedRoute | undefined;
+      let hostname = '';
+      for (const candidate of state.covering) {
+        found = byHost?.get(candidate)?.get(key);
+        if (found !== undefined) {
+          hostname = candidate;
+          break;
         }
       }
+      const old = state.contributions.get(key);
+      if (old !== undefined && found !== undefined && old.route === found.route && old.hostname === hostname) continue;
+      if (old !== undefined) {
+        state.contributions.delete(key);
+        for (const entry of old.entries) removed.push(entry);
+      }
+      if (found !== undefined) {
+        const contribution = this.#contribution(key, found.route, hostname);
+        state.contributions.set(key, contribution);
+        for (const entry of contribution.entries) added.push(entry);
+      }
     }
-    entries.sort(compareMatchEntries);
-    const matches: IRHttpMatch[] = entries.map((entry) => {
-      const route = routes.get(routeKey(entry.route));
-      const index = route === undefined ? undefined : ruleIndex.get(`${route.irName}/rule/${entry.ruleIndex}`);
-      if (index === undefined) throw new Error(`translate bug: no IR rule for ${routeKey(entry.route)} rule ${entry.ruleIndex}`);
-      return { ...entry.match.ir, rule: index };
-    });
-    virtualHosts.push({ hostname: pattern, listener: owner.listener.irName, matches });
+    if (removed.length === 0 && added.length === 0) return false;
+    state.sorted = mergeSorted(removeSorted(state.sorted, removed, compareEntries), added.sort(compareEntries), compareEntries);
+    return true;
   }
 
-  return { port: { kind: 'http', name: `${gatewayIrName}/port/${port}`, port, virtualHosts, rules }, backends };
+  #contribution(key: string, route: CompiledRoute, hostname: string): Contribution {
+    const ruleSet = this.#rulesOf(route);
+    const entries: VhostEntry[] = [];
+    for (const rule of validRules(route)) {
+      rule.matches.forEach((match, matchIndex) => {
+        entries.push({
+          order: precedenceKey({ route: route.info, hostname, ruleIndex: rule.index, matchIndex, match }),
+          routeKey: key,
+          ruleSet,
+          position: ruleSet.positions.get(rule.index) ?? 0,
+          match,
+          ir: undefined,
+        });
+      });
+    }
+    return { route, hostname, entries };
+  }
+
+  /** The virtual host's IR matches for the current rule indexes (the same objects where nothing moved). */
+  #remap(state: VhostState): void {
+    const matches = state.sorted.map((entry) => {
+      const rule = entry.ruleSet.offset + entry.position;
+      if (entry.ir?.rule !== rule) entry.ir = { ...entry.match.ir, rule };
+      return entry.ir;
+    });
+    const old = state.vhost;
+    if (old !== undefined && sameList(old.matches, matches)) return;
+    state.vhost = { hostname: state.pattern, listener: state.owner.irName, matches };
+  }
 }

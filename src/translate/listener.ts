@@ -7,7 +7,6 @@ import type { NamespacePolicy } from './allowedroutes.ts';
 import { compileNamespacePolicy, supportedRouteKinds } from './allowedroutes.ts';
 import type { ProtocolProfile } from './protocols.ts';
 import { protocolProfile } from './protocols.ts';
-import type { ResourceIndex } from './resource-index.ts';
 import type { ListenerConflictReason } from './status/reasons.ts';
 import { ListenerReason } from './status/reasons.ts';
 
@@ -43,7 +42,7 @@ export interface ListenerContext {
   attachedRoutes: number;
 }
 
-export function evaluateListener(listener: Listener, gatewayNamespace: string, gatewayName: string, index: ResourceIndex): ListenerContext {
+export function evaluateListener(listener: Listener, gatewayNamespace: string, gatewayName: string): ListenerContext {
   const profile = protocolProfile(listener.protocol);
   const hostname = listener.hostname === undefined || listener.hostname === '' ? undefined : listener.hostname;
   const context: ListenerContext = {
@@ -76,7 +75,7 @@ export function evaluateListener(listener: Listener, gatewayNamespace: string, g
     context.rejection = { reason: ListenerReason.UnsupportedValue, message: `hostname "${hostname}" ${why}` };
     return context;
   }
-  const namespaces = compileNamespacePolicy(listener, gatewayNamespace, index);
+  const namespaces = compileNamespacePolicy(listener, gatewayNamespace);
   if (!namespaces.ok) {
     context.rejection = { reason: ListenerReason.UnsupportedValue, message: namespaces.message };
     return context;

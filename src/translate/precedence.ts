@@ -41,17 +41,46 @@ function compareAge(a: string | undefined, b: string | undefined): number {
 
 const KIND_RANK: Readonly<Record<string, number>> = { HTTPRoute: 0, GRPCRoute: 1 };
 
-export function compareMatchEntries(a: MatchEntry, b: MatchEntry): number {
-  const ha = hostnameSpecificity(a.hostname);
-  const hb = hostnameSpecificity(b.hostname);
+/** A MatchEntry's place in the order, worked out once so that sorting many entries compares plain fields. */
+export interface PrecedenceKey {
+  exactChars: number;
+  chars: number;
+  kindRank: number;
+  precedence: readonly number[];
+  creationTimestamp: string | undefined;
+  /** "{namespace}/{name}" */
+  routeName: string;
+  ruleIndex: number;
+  matchIndex: number;
+}
+
+export function precedenceKey(entry: MatchEntry): PrecedenceKey {
+  const specificity = hostnameSpecificity(entry.hostname);
+  return {
+    exactChars: specificity.exactChars,
+    chars: specificity.chars,
+    kindRank: KIND_RANK[entry.route.kind] ?? 9,
+    precedence: entry.match.precedence,
+    creationTimestamp: entry.route.creationTimestamp,
+    routeName: `${entry.route.namespace}/${entry.route.name}`,
+    ruleIndex: entry.ruleIndex,
+    matchIndex: entry.matchIndex,
+  };
+}
+
+export function comparePrecedenceKeys(a: PrecedenceKey, b: PrecedenceKey): number {
   return (
-    hb.exactChars - ha.exactChars ||
-    hb.chars - ha.chars ||
-    (KIND_RANK[a.route.kind] ?? 9) - (KIND_RANK[b.route.kind] ?? 9) ||
-    compareKeys(a.match.precedence, b.match.precedence) ||
-    compareAge(a.route.creationTimestamp, b.route.creationTimestamp) ||
-    compareText(`${a.route.namespace}/${a.route.name}`, `${b.route.namespace}/${b.route.name}`) ||
+    b.exactChars - a.exactChars ||
+    b.chars - a.chars ||
+    a.kindRank - b.kindRank ||
+    compareKeys(a.precedence, b.precedence) ||
+    compareAge(a.creationTimestamp, b.creationTimestamp) ||
+    compareText(a.routeName, b.routeName) ||
     a.ruleIndex - b.ruleIndex ||
     a.matchIndex - b.matchIndex
   );
+}
+
+export function compareMatchEntries(a: MatchEntry, b: MatchEntry): number {
+  return comparePrecedenceKeys(precedenceKey(a), precedenceKey(b));
 }

@@ -1,9 +1,15 @@
-// Lookups over one ResourceSet, built once per translate() so that nothing
-// scans a whole list per route: objects by namespace/name, EndpointSlices by
-// the Service they serve, ReferenceGrants by namespace, namespace labels.
-import type { EndpointSlice, Service } from '../model/core.ts';
+// Lookups over one ResourceSet, so that nothing scans a whole list per route:
+// Services by namespace/name, EndpointSlices by the Service they serve,
+// ReferenceGrants by namespace, namespace labels.
+//
+// A ResourceIndexer builds the index of each snapshot from the previous one:
+// a kind whose objects are the same instances as last time (the providers
+// keep unchanged objects' identity) keeps its lookup tables, and the result
+// says which kinds changed, so memoized work that read only unchanged kinds
+// is known to be still valid without looking again (index-reads.ts).
+import type { EndpointSlice, Namespace, Service } from '../model/core.ts';
 import { SERVICE_NAME_LABEL } from '../model/core.ts';
-import type { Gateway, GatewayClass, ReferenceGrant } from '../model/gatewayapi.ts';
+import type { ReferenceGrant } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
 import { namespaceOf } from './defaults.ts';
 import type { Labels } from './labelselector.ts';
@@ -12,14 +18,18 @@ import type { Labels } from './labelselector.ts';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export interface ResourceIndex {
-  gatewayClass(name: string): GatewayClass | undefined;
-  gateway(namespace: string, name: string): Gateway | undefined;
   service(namespace: string, name: string): Service | undefined;
   /** The EndpointSlices labelled for a Service, in a stable order. */
   endpointSlices(namespace: string, serviceName: string): readonly EndpointSlice[];
   referenceGrants(namespace: string): readonly ReferenceGrant[];
+  /** The same object for as long as the Namespace object (or its absence) stays. */
   namespaceLabels(namespace: string): Labels;
 }
+
+/** The kinds an index looks up, each with its own tables. */
+export type IndexedKind = 'services' | 'endpointSlices' | 'referenceGrants' | 'namespaces';
+
+const EMPTY: readonly never[] = Object.freeze([]);
 
 function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -29,10 +39,10 @@ function byName<T extends { metadata: { name: string } }>(objects: readonly T[])
   return [...objects].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
 
-function firstByKey<T extends { metadata: { name: string; namespace?: string } }>(objects: readonly T[], namespaced: boolean): Map<string, T> {
+function firstByKey<T extends { metadata: { name: string; namespace?: string } }>(objects: readonly T[]): Map<string, T> {
   const map = new Map<string, T>();
   for (const object of objects) {
-    const k = namespaced ? key(namespaceOf(object.metadata), object.metadata.name) : object.metadata.name;
+    const k = key(namespaceOf(object.metadata), object.metadata.name);
     if (!map.has(k)) map.set(k, object);
   }
   return map;
@@ -50,26 +60,90 @@ function groupBy<T>(objects: readonly T[], keyOf: (object: T) => string | undefi
   return map;
 }
 
-export function indexResources(resources: ResourceSet): ResourceIndex {
-  const classes = firstByKey(resources.gatewayClasses, false);
-  const gateways = firstByKey(resources.gateways, true);
-  const services = firstByKey(resources.services, true);
-  const slices = groupBy(byName(resources.endpointSlices), (slice) => {
-    const service = slice.metadata.labels?.[SERVICE_NAME_LABEL];
-    return service === undefined ? undefined : key(namespaceOf(slice.metadata), service);
-  });
-  const grants = groupBy(byName(resources.referenceGrants), (grant) => namespaceOf(grant.metadata));
-  const namespaceLabels = new Map<string, Labels>();
-  for (const namespace of resources.namespaces) {
-    const name = namespace.metadata.name;
-    if (!namespaceLabels.has(name)) namespaceLabels.set(name, { ...namespace.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
+/** Namespace labels plus the name label; kept per name while the Namespace object stays the same. */
+class NamespaceLabels {
+  readonly #byName = new Map<string, { namespace: Namespace | undefined; labels: Labels }>();
+  #objects = new Map<string, Namespace>();
+
+  update(namespaces: readonly Namespace[]): void {
+    const objects = new Map<string, Namespace>();
+    for (const namespace of namespaces) if (!objects.has(namespace.metadata.name)) objects.set(namespace.metadata.name, namespace);
+    this.#objects = objects;
+    for (const [name, entry] of this.#byName) if (entry.namespace !== objects.get(name)) this.#byName.delete(name);
   }
-  return {
-    gatewayClass: (name) => classes.get(name),
-    gateway: (namespace, name) => gateways.get(key(namespace, name)),
-    service: (namespace, name) => services.get(key(namespace, name)),
-    endpointSlices: (namespace, serviceName) => slices.get(key(namespace, serviceName)) ?? [],
-    referenceGrants: (namespace) => grants.get(namespace) ?? [],
-    namespaceLabels: (namespace) => namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace },
-  };
+
+  labels(name: string): Labels {
+    const entry = this.#byName.get(name);
+    if (entry !== undefined) return entry.labels;
+    const namespace = this.#objects.get(name);
+    const labels = Object.freeze({ ...namespace?.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
+    this.#byName.set(name, { namespace, labels });
+    return labels;
+  }
+}
+
+interface Tables {
+  services: Map<string, Service>;
+  slices: Map<string, EndpointSlice[]>;
+  grants: Map<string, ReferenceGrant[]>;
+}
+
+function sameElements(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export interface IndexedResources {
+  index: ResourceIndex;
+  /** Kinds whose objects differ from the previous snapshot's (every kind, the first time). */
+  changed: ReadonlySet<IndexedKind>;
+}
+
+/** Builds each snapshot's index, reusing the tables of kinds that did not change. */
+export class ResourceIndexer {
+  #sources: Partial<Record<IndexedKind, readonly unknown[]>> = {};
+  readonly #namespaces = new NamespaceLabels();
+  #tables: Tables = { services: new Map(), slices: new Map(), grants: new Map() };
+
+  index(resources: ResourceSet): IndexedResources {
+    const changed = new Set<IndexedKind>();
+    const sources: Record<IndexedKind, readonly unknown[]> = {
+      services: resources.services,
+      endpointSlices: resources.endpointSlices,
+      referenceGrants: resources.referenceGrants,
+      namespaces: resources.namespaces,
+    };
+    for (const kind of Object.keys(sources) as IndexedKind[]) if (!sameElements(this.#sources[kind], sources[kind])) changed.add(kind);
+    this.#sources = sources;
+
+    const tables: Tables = {
+      services: changed.has('services') ? firstByKey(resources.services) : this.#tables.services,
+      slices: changed.has('endpointSlices')
+        ? groupBy(byName(resources.endpointSlices), (slice) => {
+            const service = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+            return service === undefined ? undefined : key(namespaceOf(slice.metadata), service);
+          })
+        : this.#tables.slices,
+      grants: changed.has('referenceGrants') ? groupBy(byName(resources.referenceGrants), (grant) => namespaceOf(grant.metadata)) : this.#tables.grants,
+    };
+    this.#tables = tables;
+    if (changed.has('namespaces')) this.#namespaces.update(resources.namespaces);
+    const namespaces = this.#namespaces;
+    return {
+      changed,
+      index: {
+        service: (namespace, name) => tables.services.get(key(namespace, name)),
+        endpointSlices: (namespace, serviceName) => tables.slices.get(key(namespace, serviceName)) ?? EMPTY,
+        referenceGrants: (namespace) => tables.grants.get(namespace) ?? EMPTY,
+        namespaceLabels: (namespace) => namespaces.labels(namespace),
+      },
+    };
+  }
+}
+
+/** The index of one ResourceSet on its own. */
+export function indexResources(resources: ResourceSet): ResourceIndex {
+  return new ResourceIndexer().index(resources).index;
 }

@@ -1,7 +1,8 @@
 // The listener-independent form every route kind compiles to before it is
 // attached: its identity, its rules (kept or dropped, with why), and the
 // reference problems its ResolvedRefs condition reports.
-import type { IRBackend, IRCors, IRHeaderEdits, IRHttpMatch, IRMirror, IRRedirect, IRRetry, IRRewrite, IRWeightedBackend } from '../ir/types.ts';
+import type { IRBackendProtocol, IRCors, IRHeaderEdits, IRHttpMatch, IRMirror, IRRedirect, IRRetry, IRRewrite, IRWeightedBackend } from '../ir/types.ts';
+import type { Service, ServicePort } from '../model/core.ts';
 import type { RouteKind } from '../model/gatewayapi.ts';
 
 export interface RouteInfo {
@@ -43,6 +44,22 @@ export interface RuleAction {
   retry?: IRRetry;
 }
 
+/**
+ * A backendRef resolved to an IR backend, all but its endpoints: those come
+ * from the Service's EndpointSlices when a Gateway's backends are assembled
+ * (gateway-ir.ts), so an EndpointSlice change touches only the backends of its
+ * Service, never the routes that name it.
+ */
+export interface BackendTarget {
+  /** "service/<ns>/<name>/<port>" */
+  name: string;
+  protocol: IRBackendProtocol;
+  /** ExternalName Service: resolved by DNS at connect time, no endpoints. */
+  externalName?: { hostname: string; port: number };
+  /** The Service port whose EndpointSlices hold the endpoints (absent for ExternalName). */
+  endpointsOf?: { namespace: string; service: Service; port: ServicePort };
+}
+
 export interface CompiledRule {
   index: number;
   ruleName: string | undefined;
@@ -51,7 +68,7 @@ export interface CompiledRule {
   matches: CompiledMatch[];
   action: RuleAction;
   /** Every backend the action names (weighted backends and mirrors). */
-  backends: IRBackend[];
+  backends: BackendTarget[];
 }
 
 export interface CompiledRoute {

@@ -3,20 +3,20 @@
 // is answered with an error status, so exactly its share of requests fails;
 // weight 0 gets no requests. When nothing can be forwarded, the whole rule
 // answers with the error status.
-import type { IRBackend, IRWeightedBackend } from '../ir/types.ts';
+import type { IRWeightedBackend } from '../ir/types.ts';
 import type { BackendRef, HTTPRouteFilter } from '../model/gatewayapi.ts';
 import { resolveBackendRef } from './backendref.ts';
 import { backendRefWeight } from './defaults.ts';
 import type { FilterOutcome } from './filters.ts';
 import { compileBackendRefFilters } from './filters.ts';
 import type { ResourceIndex } from './resource-index.ts';
-import type { RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
+import type { BackendTarget, RouteInfo, RouteProblem, RuleAction } from './route-model.ts';
 
 export interface RuleBackends {
   weighted: IRWeightedBackend[];
   /** True when there are backendRefs but none can take requests: the rule answers `errorStatus`. */
   nothingToForward: boolean;
-  backends: IRBackend[];
+  backends: BackendTarget[];
   refProblems: RouteProblem[];
 }
 
@@ -71,7 +71,7 @@ export function combineRuleAction(
   errorStatus: number,
   hasRefs: boolean,
   noRefsStatus?: number,
-): { action: RuleAction; backends: IRBackend[] } {
+): { action: RuleAction; backends: BackendTarget[] } {
   if (filters.action.directResponse !== undefined) return { action: { ...filters.action, mirrors: [], backends: [] }, backends: [] };
   const action: RuleAction = { ...filters.action, backends: backends.weighted };
   if (action.redirect !== undefined) return { action: { ...action, backends: [] }, backends: filters.mirrorBackends };

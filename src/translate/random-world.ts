@@ -1,0 +1,271 @@
+// Test support: small random Gateway API worlds and random edits to them,
+// made the way providers make snapshots (an edited object is a new object
+// with its generation moved on; every other object stays the same instance).
+// The objects are drawn from small pools of names, hostnames, paths and
+// times, so that edits often collide: shared hostnames, conflicting
+// listeners, cross-namespace references with and without grants, equal
+// creation times, invalid regexes, routes of both HTTP kinds on one listener.
+import type { EndpointSlice, Namespace, Service } from '../model/core.ts';
+import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ParentReference, ReferenceGrant, TCPRoute } from '../model/gatewayapi.ts';
+import type { AnyObject, ResourceSet } from '../model/resources.ts';
+import { emptyResourceSet, KIND_TO_FIELD } from '../model/resources.ts';
+
+/** A seeded generator (mulberry32): the same seed gives the same world and edits. */
+export class Random {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0;
+  }
+
+  next(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(below: number): number {
+    return Math.floor(this.next() * below);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)] as T;
+  }
+
+  some<T>(items: readonly T[], max: number): T[] {
+    return Array.from({ length: this.int(max + 1) }, () => this.pick(items));
+  }
+}
+
+const NAMESPACES = ['ns-a', 'ns-b', 'ns-c'];
+const HOSTNAMES = ['a.example.com', '*.example.com', 'b.example.com', 'x.other.org', '*.other.org'];
+const TIMES = ['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', undefined];
+const SERVICES = ['svc-1', 'svc-2', 'ext'];
+const GATEWAYS: { namespace: string; name: string }[] = [
+  { namespace: 'ns-a', name: 'gw-1' },
+  { namespace: 'ns-b', name: 'gw-2' },
+];
+
+function meta(namespace: string | undefined, name: string, r: Random, labels?: Record<string, string>) {
+  const time = r.pick(TIMES);
+  return {
+    name,
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(labels === undefined ? {} : { labels }),
+    generation: 1,
+    ...(time === undefined ? {} : { creationTimestamp: time }),
+  };
+}
+
+function namespace(name: string, r: Random): Namespace {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: meta(undefined, name, r, r.chance(0.5) ? { env: r.pick(['prod', 'dev']) } : undefined) };
+}
+
+function gatewayClass(r: Random): GatewayClass {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GatewayClass',
+    metadata: meta(undefined, 'portico', r),
+    spec: { controllerName: 'portico.dev/gateway-controller', ...(r.chance(0.1) ? { parametersRef: { group: 'example.com', kind: 'Params', name: 'p' } } : {}) },
+  };
+}
+
+function listener(name: string, r: Random): Listener {
+  const hostname = r.pick([undefined, undefined, ...HOSTNAMES]);
+  const allowed = r.pick([
+    undefined,
+    { namespaces: { from: 'All' as const } },
+    { namespaces: { from: 'Selector' as const, selector: { matchLabels: { env: 'prod' } } } },
+    { namespaces: { from: 'All' as const }, kinds: [{ kind: 'GRPCRoute' }] },
+  ]);
+  return {
+    name,
+    port: r.pick([80, 80, 8080]),
+    protocol: r.chance(0.9) ? 'HTTP' : 'TCP',
+    ...(hostname === undefined ? {} : { hostname }),
+    ...(allowed === undefined ? {} : { allowedRoutes: allowed }),
+  };
+}
+
+function gateway(at: { namespace: string; name: string }, r: Random): Gateway {
+  const names = ['http', 'web', 'api'].slice(0, 1 + r.int(3));
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: meta(at.namespace, at.name, r),
+    spec: { gatewayClassName: 'portico', listeners: names.map((name) => listener(name, r)) },
+  };
+}
+
+function service(namespaceName: string, name: string, r: Random): Service {
+  if (name === 'ext') {
+    return { apiVersion: 'v1', kind: 'Service', metadata: meta(namespaceName, name, r), spec: { type: 'ExternalName', externalName: r.pick(['api.example.net', 'other.example.net']), ports: [{ port: 80 }] } };
+  }
+  const appProtocol = r.pick([undefined, undefined, 'kubernetes.io/h2c', 'kubernetes.io/ws']);
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(namespaceName, name, r),
+    spec: { ports: [{ name: 'http', port: r.chance(0.9) ? 80 : 81, ...(appProtocol === undefined ? {} : { appProtocol }) }] },
+  };
+}
+
+function endpointSlice(namespaceName: string, serviceName: string, suffix: string, r: Random): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: meta(namespaceName, `${serviceName}-${suffix}`, r, { 'kubernetes.io/service-name': serviceName }),
+    addressType: 'IPv4',
+    ports: [{ name: 'http', port: r.pick([8080, 8081]) }],
+    endpoints: Array.from({ length: 1 + r.int(3) }, () => ({ addresses: [`10.0.0.${1 + r.int(6)}`], ...(r.chance(0.2) ? { conditions: { ready: false } } : {}) })),
+  };
+}
+
+function referenceGrant(name: string, r: Random): ReferenceGrant {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: meta(r.pick(NAMESPACES), name, r),
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: r.pick(['HTTPRoute', 'GRPCRoute']), namespace: r.pick(NAMESPACES) }],
+      to: [{ group: '', kind: 'Service', ...(r.chance(0.5) ? { name: r.pick(SERVICES) } : {}) }],
+    },
+  };
+}
+
+function parentRefs(r: Random): ParentReference[] {
+  return Array.from({ length: 1 + r.int(2) }, () => {
+    const target = r.chance(0.9) ? r.pick(GATEWAYS) : { namespace: 'ns-a', name: 'missing' };
+    const section = r.pick([undefined, undefined, 'http', 'web', 'nope']);
+    return { name: target.name, namespace: target.namespace, ...(section === undefined ? {} : { sectionName: section }), ...(r.chance(0.1) ? { port: 8080 } : {}) };
+  });
+}
+
+function backendRefs(r: Random) {
+  return r.some(
+    [
+      { name: 'svc-1', port: 80 },
+      { name: 'svc-2', port: 80, weight: 3 },
+      { name: 'svc-1', namespace: 'ns-b', port: 80 },
+      { name: 'ext', port: 80 },
+      { name: 'gone', port: 80 },
+      { name: 'svc-1', port: 80, weight: 0 },
+    ],
+    2,
+  );
+}
+
+function httpRule(r: Random): HTTPRouteRule {
+  const path = r.pick([
+    { type: 'PathPrefix' as const, value: `/p${r.int(4)}` },
+    { type: 'Exact' as const, value: `/e${r.int(3)}` },
+    { type: 'RegularExpression' as const, value: '/r[0-9]+' },
+    { type: 'RegularExpression' as const, value: '/bad(' },
+  ]);
+  const matches = [{ path, ...(r.chance(0.3) ? { headers: [{ name: 'X-Env', value: r.pick(['a', 'b']) }] } : {}), ...(r.chance(0.2) ? { method: 'GET' } : {}) }];
+  const filter = r.pick([
+    undefined,
+    { type: 'ResponseHeaderModifier' as const, responseHeaderModifier: { set: [{ name: 'x-v', value: String(r.int(3)) }] } },
+    { type: 'RequestMirror' as const, requestMirror: { backendRef: { name: r.pick(SERVICES), port: 80 } } },
+    { type: 'RequestRedirect' as const, requestRedirect: { statusCode: 302 as const, ...(r.chance(0.5) ? { port: 8443 } : {}) } },
+  ]);
+  return {
+    ...(r.chance(0.2) ? { matches: [] } : { matches }),
+    ...(filter === undefined ? {} : { filters: [filter] }),
+    ...(filter?.type === 'RequestRedirect' ? {} : { backendRefs: backendRefs(r) }),
+  };
+}
+
+function httpRoute(namespaceName: string, name: string, r: Random): HTTPRoute {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: meta(namespaceName, name, r),
+    spec: { parentRefs: parentRefs(r), hostnames: r.some(HOSTNAMES, 2), rules: Array.from({ length: 1 + r.int(3) }, () => httpRule(r)) },
+  };
+}
+
+function grpcRoute(namespaceName: string, name: string, r: Random): GRPCRoute {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+    metadata: meta(namespaceName, name, r),
+    spec: {
+      parentRefs: parentRefs(r),
+      hostnames: r.some(HOSTNAMES, 2),
+      rules: [{ matches: [{ method: { service: `pkg.S${r.int(2)}`, ...(r.chance(0.5) ? { method: 'M' } : {}) } }], backendRefs: [{ name: r.pick(['svc-1', 'svc-2']), port: 80 }] }],
+    },
+  };
+}
+
+function tcpRoute(namespaceName: string, name: string, r: Random): TCPRoute {
+  return { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata: meta(namespaceName, name, r), spec: { parentRefs: parentRefs(r), rules: [{ backendRefs: [{ name: 'svc-1', port: 80 }] }] } };
+}
+
+type Maker = (r: Random) => AnyObject;
+
+/** Every object the world may hold, by "Kind/namespace/name", with how to make a version of it. */
+function makers(): Map<string, Maker> {
+  const all = new Map<string, Maker>();
+  const add = (kind: string, namespaceName: string, name: string, make: Maker) => all.set(`${kind}/${namespaceName}/${name}`, make);
+  add('GatewayClass', '', 'portico', gatewayClass);
+  for (const at of GATEWAYS) add('Gateway', at.namespace, at.name, (r) => gateway(at, r));
+  for (const ns of NAMESPACES) {
+    add('Namespace', '', ns, (r) => namespace(ns, r));
+    for (const svc of SERVICES) add('Service', ns, svc, (r) => service(ns, svc, r));
+    for (const svc of ['svc-1', 'svc-2']) for (const suffix of ['x', 'y']) add('EndpointSlice', ns, `${svc}-${suffix}`, (r) => endpointSlice(ns, svc, suffix, r));
+    for (let i = 0; i < 6; i++) add('HTTPRoute', ns, `web-${i}`, (r) => httpRoute(ns, `web-${i}`, r));
+    for (let i = 0; i < 2; i++) add('GRPCRoute', ns, `rpc-${i}`, (r) => grpcRoute(ns, `rpc-${i}`, r));
+    add('TCPRoute', ns, 'tcp', (r) => tcpRoute(ns, 'tcp', r));
+  }
+  for (let i = 0; i < 3; i++) add('ReferenceGrant', '', `grant-${i}`, (r) => referenceGrant(`grant-${i}`, r));
+  return all;
+}
+
+/** A world that changes one random object at a time; `resources()` is its current snapshot. */
+export class RandomWorld {
+  readonly #random: Random;
+  readonly #makers = makers();
+  /** Present objects, by key, in the order they were added. */
+  readonly #objects = new Map<string, AnyObject>();
+
+  constructor(seed: number) {
+    this.#random = new Random(seed);
+    for (const [key, make] of this.#makers) if (key.startsWith('GatewayClass/') || key.startsWith('Gateway/') || this.#random.chance(0.6)) this.#objects.set(key, make(this.#random));
+  }
+
+  /** Adds, removes or replaces one object (or nothing); returns what it did. */
+  edit(): string {
+    const r = this.#random;
+    const key = r.pick([...this.#makers.keys()]);
+    const current = this.#objects.get(key);
+    if (r.chance(0.05)) return 'nothing';
+    if (current !== undefined && r.chance(0.2) && !key.startsWith('GatewayClass/')) {
+      this.#objects.delete(key);
+      return `removed ${key}`;
+    }
+    const next = (this.#makers.get(key) as Maker)(r);
+    if (current !== undefined) {
+      // A new version: same creation time, generation moved on (as the providers stamp them).
+      next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+      if (current.metadata.creationTimestamp === undefined) delete next.metadata.creationTimestamp;
+      else next.metadata.creationTimestamp = current.metadata.creationTimestamp;
+      this.#objects.set(key, next);
+      return `replaced ${key}`;
+    }
+    this.#objects.set(key, next);
+    return `added ${key}`;
+  }
+
+  resources(): ResourceSet {
+    const resources = emptyResourceSet();
+    for (const object of this.#objects.values()) (resources[KIND_TO_FIELD[object.kind]] as AnyObject[]).push(object);
+    return resources;
+  }
+}

@@ -1,0 +1,147 @@
+// A Translator kept across snapshots gives exactly what a fresh translate()
+// gives for each snapshot (the memos never serve stale work), and the parts
+// of its output that a change did not touch are the same objects as before.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AnyObject, ResourceSet } from '../model/resources.ts';
+import type { StatusUpdate } from './index.ts';
+import { createTranslator, translate } from './index.ts';
+import { RandomWorld } from './random-world.ts';
+import { resourcesFromYaml, TEST_CONTROLLER, TEST_NOW } from './testing.ts';
+
+/**
+ * Hands each object back with the status written for it last time, as the
+ * control loop does in file mode (and the API server in a cluster).
+ * `keepIdentity`: the same copy while object and status stay (the control
+ * loop), else a new copy every time (a provider that rebuilds every object).
+ */
+class StatusFeedback {
+  readonly #keepIdentity: boolean;
+  #byKey = new Map<string, StatusUpdate>();
+  readonly #copies = new WeakMap<object, { status: object; copy: AnyObject }>();
+
+  constructor(keepIdentity: boolean) {
+    this.#keepIdentity = keepIdentity;
+  }
+
+  remember(statuses: readonly StatusUpdate[]): void {
+    this.#byKey = new Map(statuses.map((s) => [`${s.kind}/${s.metadata.namespace ?? ''}/${s.metadata.name}`, s]));
+  }
+
+  attach(resources: ResourceSet): ResourceSet {
+    const copy = { ...resources };
+    for (const field of Object.keys(copy) as (keyof ResourceSet)[]) {
+      (copy as Record<string, AnyObject[]>)[field] = resources[field].map((object) => {
+        const namespace = object.kind === 'GatewayClass' ? '' : (object.metadata.namespace ?? 'default');
+        const status = this.#byKey.get(`${object.kind}/${namespace}/${object.metadata.name}`)?.status;
+        if (status === undefined) return object;
+        const cached = this.#copies.get(object);
+        if (this.#keepIdentity && cached?.status === status) return cached.copy;
+        const attached = { ...object, status } as AnyObject;
+        this.#copies.set(object, { status, copy: attached });
+        return attached;
+      });
+    }
+    return copy;
+  }
+}
+
+/** Where two texts part, with some context: what the failure message shows. */
+function firstDifference(actual: string, expected: string): string {
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  const from = Math.max(0, i - 300);
+  return `incremental: …${actual.slice(from, i + 200)}…\nfull:        …${expected.slice(from, i + 200)}…`;
+}
+
+function timeAt(step: number): string {
+  return new Date(Date.UTC(2026, 0, 1, 0, 0, step)).toISOString().replace('.000Z', 'Z');
+}
+
+test('a Translator gives what translate() gives, byte for byte, over random edit sequences', () => {
+  const seen = { accepted: 0, rejected: 0, partiallyInvalid: 0, matches: 0, kindConflicts: 0 };
+  for (let seed = 1; seed <= 24; seed++) {
+    const world = new RandomWorld(seed);
+    const translator = createTranslator();
+    const feedback = new StatusFeedback(seed % 4 !== 0);
+    const history: string[] = [];
+    for (let step = 0; step < 30; step++) {
+      history.push(step === 0 ? 'start' : world.edit());
+      const resources = feedback.attach(world.resources());
+      const options = { controllerName: TEST_CONTROLLER, now: timeAt(step % 7) };
+      const result = translator.translate(resources, options);
+      const incremental = JSON.stringify(result);
+      const full = JSON.stringify(translate(resources, options));
+      if (incremental !== full) assert.fail(`seed ${seed}, after: ${history.join(', ')}\n${firstDifference(incremental, full)}`);
+      // Now and then the statuses are lost (a restart, a provider that writes none back).
+      feedback.remember(step % 9 === 8 ? [] : result.statuses);
+
+      seen.accepted += (full.match(/"reason":"Accepted"/g) ?? []).length;
+      seen.rejected += (full.match(/"type":"Accepted","status":"False"/g) ?? []).length;
+      seen.partiallyInvalid += (full.match(/"type":"PartiallyInvalid"/g) ?? []).length;
+      seen.kindConflicts += (full.match(/HTTPRoutes and GRPCRoutes must not share hostnames/g) ?? []).length;
+      seen.matches += result.ir.gateways.flatMap((g) => g.ports.flatMap((p) => p.virtualHosts.flatMap((v) => v.matches))).length;
+    }
+  }
+  // The random worlds reach the interesting cases (else this test would prove little).
+  for (const [what, count] of Object.entries(seen)) assert.ok(count > 20, `${what}: only ${count} seen`);
+});
+
+const options = { controllerName: TEST_CONTROLLER, now: TEST_NOW };
+
+function fixture(name: string): ResourceSet {
+  return resourcesFromYaml(readFileSync(join(import.meta.dirname, 'testdata', `${name}.in.yaml`), 'utf8'));
+}
+
+function statusOf(statuses: readonly StatusUpdate[], kind: string, name: string): StatusUpdate | undefined {
+  return statuses.find((s) => s.kind === kind && s.metadata.name === name);
+}
+
+test('an edited route: the other routes keep their status objects, the IR its untouched parts', () => {
+  const resources = fixture('matching-across-routes');
+  const translator = createTranslator();
+  const feedback = new StatusFeedback(true);
+  const first = translator.translate(resources, options);
+  feedback.remember(first.statuses);
+  const [edited, ...others] = resources.httpRoutes;
+  assert.ok(edited !== undefined && others.length > 0);
+  const changed = { ...resources, httpRoutes: [{ ...edited, metadata: { ...edited.metadata, generation: 2 } }, ...others] };
+  const second = translator.translate(feedback.attach(changed), { ...options, now: '2030-01-01T00:00:00Z' });
+  feedback.remember(second.statuses);
+
+  for (const other of others) assert.equal(statusOf(second.statuses, 'HTTPRoute', other.metadata.name), statusOf(first.statuses, 'HTTPRoute', other.metadata.name), other.metadata.name);
+  assert.notEqual(statusOf(second.statuses, 'HTTPRoute', edited.metadata.name), statusOf(first.statuses, 'HTTPRoute', edited.metadata.name));
+  assert.equal(statusOf(second.statuses, 'Gateway', 'gw'), statusOf(first.statuses, 'Gateway', 'gw'));
+  // Same rules content: the rules of the other routes are the same objects.
+  const rules = (result: typeof first) => result.ir.gateways.flatMap((g) => g.ports.flatMap((p) => p.rules));
+  const firstRules = new Set(rules(first));
+  assert.ok(rules(second).filter((rule) => firstRules.has(rule)).length >= others.length);
+
+  const third = translator.translate(feedback.attach(changed), { ...options, now: '2031-01-01T00:00:00Z' });
+  assert.equal(third.ir.gateways[0], second.ir.gateways[0], 'nothing changed: the same IRGateway');
+  assert.deepEqual(third.statuses.map((s, i) => s === second.statuses[i]), second.statuses.map(() => true));
+});
+
+test('an EndpointSlice change: only the backend changes; rules and virtual hosts stay the same objects', () => {
+  const resources = fixture('backends-endpoints');
+  const translator = createTranslator();
+  const first = translator.translate(resources, options);
+  const [slice, ...slices] = resources.endpointSlices;
+  assert.ok(slice !== undefined);
+  const moved = { ...slice, endpoints: slice.endpoints.map((endpoint) => ({ ...endpoint, addresses: endpoint.addresses.map(() => '10.9.9.9') })) };
+  const second = translator.translate({ ...resources, endpointSlices: [moved, ...slices] }, options);
+  assert.equal(JSON.stringify(second), JSON.stringify(translate({ ...resources, endpointSlices: [moved, ...slices] }, options)));
+
+  const [before] = first.ir.gateways;
+  const [after] = second.ir.gateways;
+  assert.ok(before !== undefined && after !== undefined);
+  assert.notEqual(after.backends, before.backends);
+  const changedBackends = Object.keys(after.backends).filter((name) => after.backends[name] !== before.backends[name]);
+  assert.ok(changedBackends.length >= 1 && changedBackends.length < Object.keys(after.backends).length, changedBackends.join(', '));
+  after.ports.forEach((port, i) => {
+    assert.equal(port, before.ports[i], `${port.name}: rules and virtual hosts do not name endpoints`);
+  });
+  assert.deepEqual(second.statuses.map((s, i) => s === first.statuses[i]), first.statuses.map(() => true));
+});

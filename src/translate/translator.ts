@@ -1,0 +1,120 @@
+// A Translator runs translate() on snapshot after snapshot and keeps what it
+// worked out, so that each run redoes only the work its changes call for:
+// the index tables of kinds that did not change (resource-index.ts), Gateway
+// contexts (gateway-memo.ts), each route's compilation, attachment and status
+// (route-memo.ts), each port's rules and match order (httpport.ts), each
+// Gateway's IR (gateway-ir.ts). Everything it keeps is checked by identity
+// against the new snapshot before it is used, so a run gives exactly what a
+// fresh translate() of the same snapshot gives (translator.test.ts holds it
+// to that over random edit sequences), and parts of the output that did not
+// change are the same objects as in the previous run.
+//
+// It reads top to bottom as translate() does: index the inputs; accept
+// GatewayClasses; judge the Gateways of accepted classes and their listeners;
+// compile every route that names one of those Gateways and attach it per
+// parentRef (HTTPRoutes and GRPCRoutes sharing hostnames on a listener: the
+// older wins); build one IRGateway per serving Gateway; then write the
+// statuses.
+import type { IR, IRGateway } from '../ir/types.ts';
+import type { AnyRoute, GatewayClass } from '../model/gatewayapi.ts';
+import type { ResourceSet } from '../model/resources.ts';
+import { namespaceOf } from './defaults.ts';
+import { gatewayServing } from './gateway.ts';
+import { GatewayIRBuilder } from './gateway-ir.ts';
+import { GatewayMemo } from './gateway-memo.ts';
+import { evaluateGatewayClass, gatewayClassAccepted } from './gatewayclass.ts';
+import { regexChecker } from './regex-cache.ts';
+import { ResourceIndexer } from './resource-index.ts';
+import { RouteTable } from './route-table.ts';
+import { buildGatewayStatus } from './status/gateway.ts';
+import { buildGatewayClassStatus } from './status/gatewayclass.ts';
+import type { StatusUpdate } from './status-update.ts';
+import { compareStatuses, StatusInterner } from './status-update.ts';
+
+export interface TranslateOptions {
+  /** Portico's controller name: 'portico.dev/gateway-controller'. */
+  controllerName: string;
+  /** RFC 3339; lastTransitionTime for conditions that changed. */
+  now: string;
+}
+
+export interface TranslateResult {
+  ir: IR;
+  statuses: StatusUpdate[];
+}
+
+export interface Translator {
+  /** The same result as translate(resources, options); parts unchanged since the last call are the same objects. */
+  translate(resources: ResourceSet, options: TranslateOptions): TranslateResult;
+}
+
+/** Objects sorted by "{namespace}/{name}", each key worked out once. */
+function byNamespacedName<T extends { metadata: { namespace?: string; name: string } }>(objects: readonly T[]): T[] {
+  const keyed = objects.map((object) => ({ object, key: `${namespaceOf(object.metadata)}/${object.metadata.name}` }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((entry) => entry.object);
+}
+
+function routeObjects(resources: ResourceSet): AnyRoute[] {
+  const { httpRoutes, grpcRoutes, tlsRoutes, tcpRoutes, udpRoutes } = resources;
+  return grpcRoutes.length + tlsRoutes.length + tcpRoutes.length + udpRoutes.length === 0 ? httpRoutes : [...httpRoutes, ...grpcRoutes, ...tlsRoutes, ...tcpRoutes, ...udpRoutes];
+}
+
+export function createTranslator(): Translator {
+  const indexer = new ResourceIndexer();
+  const gatewayMemo = new GatewayMemo();
+  const routes = new RouteTable();
+  const irBuilder = new GatewayIRBuilder();
+  const interner = new StatusInterner();
+  let lastController: string | undefined;
+
+  return {
+    translate(resources, options) {
+      const { index, changed } = indexer.index(resources);
+      const clock = (meta: { generation?: number }) => ({ now: options.now, generation: meta.generation });
+      const statuses: StatusUpdate[] = [];
+      interner.begin();
+      irBuilder.begin();
+
+      // GatewayClasses naming Portico's controller.
+      const classes = resources.gatewayClasses.filter((c) => c.spec.controllerName === options.controllerName).map(evaluateGatewayClass);
+      const acceptedClasses = new Set(classes.filter(gatewayClassAccepted).map((c) => c.gatewayClass.metadata.name));
+      for (const context of classes) {
+        const gc: GatewayClass = context.gatewayClass;
+        statuses.push(interner.intern({ apiVersion: gc.apiVersion, kind: 'GatewayClass', metadata: { name: gc.metadata.name }, status: buildGatewayClassStatus(context, clock(gc.metadata)) }));
+      }
+
+      // Gateways of accepted Portico classes.
+      const evaluated = gatewayMemo.evaluate(byNamespacedName(resources.gateways).filter((g) => acceptedClasses.has(g.spec.gatewayClassName)));
+      const gateways = evaluated.contexts;
+
+      // Routes naming those Gateways, compiled and attached per parentRef, with their statuses.
+      const stable =
+        evaluated.unchanged &&
+        options.controllerName === lastController &&
+        !changed.has('services') &&
+        !changed.has('referenceGrants') &&
+        !changed.has('namespaces');
+      lastController = options.controllerName;
+      const routed = routes.update(routeObjects(resources), { index, changed, gateways, regex: regexChecker(), stable, controllerName: options.controllerName, now: options.now });
+
+      // Gateway statuses (after attachment, for attachedRoutes) and the IR.
+      const irGateways: IRGateway[] = [];
+      for (const gateway of gateways.values()) {
+        for (const listener of gateway.listeners) listener.attachedRoutes = routes.attachments.get(listener)?.size ?? 0;
+        statuses.push(interner.intern({
+          apiVersion: gateway.gateway.apiVersion,
+          kind: 'Gateway',
+          metadata: { namespace: gateway.namespace, name: gateway.name },
+          status: buildGatewayStatus(gateway, clock(gateway.gateway.metadata)),
+        }));
+        if (gatewayServing(gateway)) irGateways.push(irBuilder.build(gateway, routes.attachments, routed.changes, index, changed));
+      }
+
+      interner.finish();
+      irBuilder.finish();
+      // Classes and Gateways first, then the routes (already in order).
+      return { ir: { gateways: irGateways }, statuses: [...statuses.sort(compareStatuses), ...routed.statuses] };
+    },
+  };
+}
