@@ -110,6 +110,32 @@ describe('TLS options of terminated connections', { skip }, () => {
     }
   });
 
+  test('a session verified under one client CA does not resume once the listener trusts another (regression: shared ticket keys)', async () => {
+    const port = (caPem: string): ReturnType<typeof tlsPort> => tlsPort([tlsServer('*', 'http', ['secret/default/ec'], { clientValidation: { caPem, mode: 'AllowValidOnly' } })]);
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const door = await startFrontDoor(port(clientCa.cert), { certificates });
+      running.push(door);
+      const first = await tlsExchange(door.port, { maxVersion, key: client.key, cert: client.cert });
+      assert.equal(report(first.text).verified, true);
+      door.door.apply(port(otherCa.cert), { backends: {}, certificates });
+      const second = await tlsExchange(door.port, { maxVersion, key: client.key, cert: client.cert, session: first.session });
+      assert.equal(second.sessionReused, false, maxVersion);
+      assert.equal(second.text, '', `${maxVersion}: the client certificate was judged again, against the new CA`);
+      assert.equal(door.handoffs.length, 1);
+    }
+  });
+
+  test('front doors given the same ticket secret (worker processes) resume each other’s sessions', async () => {
+    const ticketSecret = Buffer.alloc(48, 42);
+    const first = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret });
+    const second = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret });
+    const stranger = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates });
+    running.push(first, second, stranger);
+    const session = (await tlsExchange(first.port, {})).session;
+    assert.equal((await tlsExchange(second.port, { session })).sessionReused, true);
+    assert.equal((await tlsExchange(stranger.port, { session })).sessionReused, false);
+  });
+
   test('minimum version: TLS 1.2 by default, TLS 1.3 when the port asks', async () => {
     const modern = await start(tlsServer('*', 'http', ['secret/default/ec']));
     assert.equal((await tlsExchange(modern.port, { maxVersion: 'TLSv1.2' })).protocol, 'TLSv1.2');

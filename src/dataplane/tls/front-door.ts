@@ -49,8 +49,8 @@ export interface FrontDoorServices extends StreamServices {
   handshakeTimeoutMs?: number;
   /** ALPN for http entries, in preference order (default: http/1.1 only). */
   httpAlpn?: readonly string[];
-  /** Session ticket keys (48 bytes) to share with other processes; default random. */
-  ticketKeys?: Buffer;
+  /** The secret session ticket keys derive from, to share with other processes; default random. */
+  ticketSecret?: Buffer;
 }
 
 export interface FrontDoorCounters extends StreamCounters {
@@ -100,7 +100,7 @@ export class TlsFrontDoor {
     this.#servers = new HandshakeServers({
       logger: services.logger,
       handshakeTimeoutMs: services.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
-      ticketKeys: services.ticketKeys,
+      ticketSecret: services.ticketSecret,
       onSecure: (socket, profile) => this.#secured(socket, profile),
       onClientError: (error) => {
         this.#counters.handshakeFailed++;

@@ -14,14 +14,18 @@
 //   client chain verified against the CA bundle, with its TLS 1.3 resumption
 //   rules) only for sockets its servers create, and mTLS needs that answer.
 //
-// Session resumption: each server issues session tickets. All servers of a
-// store share one set of ticket keys, given or random. Worker processes that
-// share a port must share the keys too, or a ticket issued by one worker is
-// refused by the next (a full handshake, not an error): the primary process
-// would draw 48 random bytes, send them to each worker with the IR, and send
-// fresh ones every few hours (setTicketKeys), as Envoy's session_ticket_keys
-// are distributed from one Secret.
-import { createHash, randomBytes } from 'node:crypto';
+// Session resumption: each server issues session tickets. A ticket resumes
+// only under the profile that issued it: each profile has its own session id
+// context and its own ticket keys, derived from the store's 48-byte secret
+// and the profile key. Otherwise a session verified against one client CA
+// would resume, still "authorized", after the CA changed (or on another
+// listener with the same certificate), skipping the new validation.
+// Worker processes that share a port must share the secret, or a ticket
+// issued by one worker is refused by the next (a full handshake, not an
+// error): the primary process would draw the 48 random bytes, send them to
+// each worker with the IR, and send fresh ones every few hours, as Envoy's
+// session_ticket_keys are distributed from one Secret.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:tls';
 import type { Server, TLSSocket } from 'node:tls';
 import type { IRCertificate, IRTlsPortConfig, IRTlsServer } from '../../ir/types.ts';
@@ -83,8 +87,8 @@ function sha256(text: string): string {
 export interface HandshakeServersOptions {
   logger: Logger;
   handshakeTimeoutMs: number;
-  /** 48 bytes shared by every server of this store (and, someday, every worker). Default: random. */
-  ticketKeys?: Buffer;
+  /** The secret (any length; 48 random bytes by default) each profile's ticket keys derive from; shared by workers someday. */
+  ticketSecret?: Buffer;
   /** A handshake finished (the client certificate, if asked for, is judged: see TLSSocket.authorized). */
   onSecure(socket: TLSSocket, profile: TlsProfile): void;
   /** A handshake failed (the socket is being destroyed). */
@@ -95,12 +99,12 @@ type Entry = { server: Server } | { failure: string };
 
 export class HandshakeServers {
   readonly #options: HandshakeServersOptions;
-  readonly #ticketKeys: Buffer;
+  readonly #ticketSecret: Buffer;
   readonly #entries = new Map<string, Entry>();
 
   constructor(options: HandshakeServersOptions) {
     this.#options = options;
-    this.#ticketKeys = options.ticketKeys ?? randomBytes(48);
+    this.#ticketSecret = options.ticketSecret ?? randomBytes(48);
   }
 
   /** Servers (contexts) built since the store was made: an unchanged certificate never adds to it. */
@@ -141,7 +145,10 @@ export class HandshakeServers {
         ciphers: profile.ciphers,
         honorCipherOrder: true,
         handshakeTimeout: this.#options.handshakeTimeoutMs,
-        ticketKeys: this.#ticketKeys,
+        // Node's ticket keys are 48 bytes: HMAC-SHA384 gives exactly that.
+        ticketKeys: createHmac('sha384', this.#ticketSecret).update(profile.key).digest(),
+        // OpenSSL allows at most 32 bytes of session id context.
+        sessionIdContext: sha256(profile.key).slice(0, 32),
         ...(profile.alpn.length > 0 ? { ALPNProtocols: [...profile.alpn] } : {}),
         ...(validation === undefined ? {} : {
           ca: validation.caPem,
