@@ -10,6 +10,7 @@ import { resolveLimits } from './http1/limits.ts';
 import type { HttpLimits } from './http1/limits.ts';
 import { PortListener } from './listener.ts';
 import { compileConfig } from './proxy/config.ts';
+import { CompileCache } from './proxy/config-cache.ts';
 import type { RequestLogInfo } from './proxy/handler.ts';
 import { DnsCache } from './upstream/dns.ts';
 import { PoolRegistry } from './upstream/registry.ts';
@@ -50,6 +51,7 @@ export class DataPlane {
   readonly #dns = new DnsCache();
   readonly #listeners = new Map<number, PortListener>();
   readonly #draining = new Set<Promise<void>>();
+  readonly #compiled = new CompileCache();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -96,7 +98,7 @@ export class DataPlane {
 
   async #apply(ir: IR): Promise<ApplyResult> {
     if (this.#closed) throw new Error('the data plane is closed');
-    const compiled = compileConfig(ir, this.#registry, this.#dns);
+    const compiled = compileConfig(ir, this.#registry, this.#dns, this.#compiled);
     const logger = this.#options.logger;
 
     const added: PortListener[] = [];

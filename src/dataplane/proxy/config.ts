@@ -13,6 +13,7 @@ import type { CompiledRouter } from '../router/compile.ts';
 import { Backend, supportedProtocol } from '../upstream/backend.ts';
 import type { DnsCache } from '../upstream/dns.ts';
 import type { PoolRegistry } from '../upstream/registry.ts';
+import type { CompileCache } from './config-cache.ts';
 import { wireRule } from './wire-strings.ts';
 
 export interface MirrorTarget {
@@ -51,7 +52,8 @@ export interface CompiledConfig {
   unsupported: Array<{ backend: string; protocol: string }>;
 }
 
-export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): CompiledConfig {
+/** `cache` lends parts compiled for the last IR that this one has unchanged (config-cache.ts). */
+export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cache?: CompileCache): CompiledConfig {
   const byPort = new Map<number, Array<{ gateway: IRGateway; port: IRHttpPort }>>();
   for (const gateway of ir.gateways) {
     for (const port of gateway.ports) {
@@ -74,7 +76,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): Co
     if (backend === undefined) {
       const irBackend = gateway.backends[name];
       if (irBackend === undefined) return undefined; // validateIR rules this out; answer as an invalid share
-      backend = new Backend(irBackend, registry, dns);
+      backend = cache === undefined ? new Backend(irBackend, registry, dns) : cache.backend(irBackend, () => new Backend(irBackend, registry, dns));
       backends.set(name, backend);
       for (const pool of backend.pools) endpointKeys.add(pool.key);
       if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);
@@ -88,10 +90,15 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache): Co
     const merged = mergePorts(entries.map((entry) => entry.port));
     const rules: RuleRuntime[] = [];
     for (const { gateway, port } of entries) {
-      for (const rule of port.rules) rules.push(compileRule(rule, (name) => backendOf(gateway, name)));
+      const backendFor = (name: string | undefined) => backendOf(gateway, name);
+      for (const rule of port.rules) {
+        if (cache === undefined) rules.push(compileRule(rule, backendFor));
+        else rules.push(cache.rule(rule, [...rule.backends.map((share) => backendFor(share.backend)), ...rule.mirrors.map((mirror) => backendFor(mirror.backend))], () => compileRule(rule, backendFor)));
+      }
     }
-    ports.set(portNumber, { port: portNumber, ir: merged, router: compileRouter(merged), rules });
+    ports.set(portNumber, { port: portNumber, ir: merged, router: compileRouter(merged, cache?.matchTable), rules });
   }
+  cache?.finish();
   return { ports, endpointKeys, hostnames, unsupported };
 }
 

@@ -12,9 +12,10 @@ export interface CompiledRouter {
   route(req: RouteRequest): RouteMatch | undefined;
 }
 
-export function compileRouter(port: IRHttpPort): CompiledRouter {
+/** `matchTable` compiles each virtual host's table (proxy/config-cache.ts passes one that reuses tables). */
+export function compileRouter(port: IRHttpPort, matchTable: typeof compileMatchTable = compileMatchTable): CompiledRouter {
   const hosts = compileHostTable(
-    port.virtualHosts.map((vhost) => [vhost.hostname, compileMatchTable(vhost, port.rules)] as const),
+    port.virtualHosts.map((vhost) => [vhost.hostname, matchTable(vhost, port.rules)] as const),
   );
   return {
     route(req: RouteRequest): RouteMatch | undefined {

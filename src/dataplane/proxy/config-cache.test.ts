@@ -1,0 +1,90 @@
+// compileConfig with a CompileCache: parts whose IR objects (and what they
+// were built from) are unchanged are reused; anything else is compiled anew;
+// and a configuration applied again after another gets working pools back.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { IR, IRBackend, IRGateway, IRHttpPort, IRHttpRule } from '../../ir/types.ts';
+import { Clock } from '../http1/clock.ts';
+import { DnsCache } from '../upstream/dns.ts';
+import { PoolRegistry } from '../upstream/registry.ts';
+import { compileConfig } from './config.ts';
+import { CompileCache } from './config-cache.ts';
+
+function backend(name: string, port: number): IRBackend {
+  return { name, protocol: 'http1', endpoints: [{ address: '127.0.0.1', port }] };
+}
+
+function rule(name: string, to: string): IRHttpRule {
+  return { name, route: { kind: 'HTTPRoute', namespace: 'ns', name }, mirrors: [], backends: [{ weight: 1, backend: to }] };
+}
+
+function gatewayIR(rules: IRHttpRule[], backends: IRBackend[], vhosts: { hostname: string; rule: number }[]): IR {
+  const port: IRHttpPort = {
+    kind: 'http',
+    name: 'gateway/ns/gw/port/80',
+    port: 80,
+    rules,
+    virtualHosts: vhosts.map(({ hostname, rule: index }) => ({ hostname, listener: 'l', matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [], rule: index }] })),
+  };
+  const gateway: IRGateway = { name: 'gateway/ns/gw', namespace: 'ns', gatewayName: 'gw', ports: [port], backends: Object.fromEntries(backends.map((b) => [b.name, b])) };
+  return { gateways: [gateway] };
+}
+
+function setup() {
+  const clock = new Clock(1000);
+  const registry = new PoolRegistry({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, maxIdle: 1, maxHeaderBytes: 8192 }, clock);
+  const dns = new DnsCache();
+  const cache = new CompileCache();
+  return { registry, compile: (ir: IR) => compileConfig(ir, registry, dns, cache), stop: () => { registry.destroy(); clock.stop(); } };
+}
+
+test('an endpoint change: a new Backend and new runtimes for the rules naming it; the rest and every match table reused', () => {
+  const { compile, stop } = setup();
+  const a = backend('service/ns/a/80', 1001);
+  const b = backend('service/ns/b/80', 1002);
+  const rules = [rule('r0', a.name), rule('r1', b.name)];
+  const first = compile(gatewayIR(rules, [a, b], [{ hostname: 'a.example', rule: 0 }, { hostname: 'b.example', rule: 1 }]));
+  const movedB = backend(b.name, 1003);
+  const ir = gatewayIR(rules, [a, movedB], [{ hostname: 'a.example', rule: 0 }, { hostname: 'b.example', rule: 1 }]);
+  ir.gateways[0]!.ports[0] = { ...ir.gateways[0]!.ports[0]!, virtualHosts: first.ports.get(80)!.ir.virtualHosts };
+  const second = compile(ir);
+  const [r0, r1] = second.ports.get(80)!.rules;
+  assert.equal(r0, first.ports.get(80)!.rules[0], 'the rule to the unchanged backend');
+  assert.notEqual(r1, first.ports.get(80)!.rules[1], 'the rule to the moved backend');
+  assert.deepEqual([...r1!.backends.values()].map((x) => x?.pools.map((pool) => pool.key)), [['http1|127.0.0.1|1003']]);
+  assert.deepEqual([...second.endpointKeys].sort(), ['http1|127.0.0.1|1001', 'http1|127.0.0.1|1003']);
+  const lookup = (config: ReturnType<typeof compile>, host: string) => config.ports.get(80)?.router.route({ method: 'GET', host, path: '/', query: '', headers: [] });
+  for (const host of ['a.example', 'b.example']) assert.equal(lookup(second, host), lookup(first, host), `${host}: the same match table answers`);
+  stop();
+});
+
+test('a match table is reused only while its matches name the same rule objects', () => {
+  const { compile, stop } = setup();
+  const a = backend('service/ns/a/80', 1001);
+  const vhosts = [{ hostname: '*', rule: 0 }];
+  const first = gatewayIR([rule('r0', a.name)], [a], vhosts);
+  const route = (config: ReturnType<typeof compile>) => config.ports.get(80)!.router.route({ method: 'GET', host: 'x', path: '/', query: '', headers: [] });
+  const one = compile(first);
+  const sameVhostNewRule = gatewayIR([rule('r0-edited', a.name)], [a], vhosts);
+  sameVhostNewRule.gateways[0]!.ports[0] = { ...sameVhostNewRule.gateways[0]!.ports[0]!, virtualHosts: first.gateways[0]!.ports[0]!.virtualHosts };
+  const two = compile(sameVhostNewRule);
+  assert.equal(route(one)?.rule.name, 'r0');
+  assert.equal(route(two)?.rule.name, 'r0-edited', 'the table answers with the new rule');
+  stop();
+});
+
+test('a configuration applied again after one without its backends gets pools the registry holds', () => {
+  const { compile, registry, stop } = setup();
+  const a = backend('service/ns/a/80', 1001);
+  const b = backend('service/ns/b/80', 1002);
+  const withA = gatewayIR([rule('r0', a.name)], [a], [{ hostname: '*', rule: 0 }]);
+  const withB = gatewayIR([rule('r0', b.name)], [b], [{ hostname: '*', rule: 0 }]);
+  compile(withA);
+  registry.retain(compile(withB).endpointKeys); // the data plane retires A's pool after the swap
+  const again = compile(withA);
+  registry.retain(again.endpointKeys);
+  const pool = [...again.ports.get(80)!.rules[0]!.backends.values()][0]?.pools[0];
+  assert.ok(pool !== undefined);
+  assert.equal(registry.pool('127.0.0.1', 1001, 'http1'), pool, 'the Backend uses the pool the registry serves');
+  stop();
+});
