@@ -155,7 +155,7 @@ describe('TCP proxy', () => {
 
   test('idle connections close after idleTimeoutMs; busy ones stay', async () => {
     const { backends } = toAlpha();
-    const { proxy, port: listening } = await start(tcpPort(streamRoute('TCPRoute', { weight: 1, backend: 'service/default/alpha/7000' }), { idleTimeoutMs: 200 }), backends);
+    const { proxy, port: listening } = await start(tcpPort(streamRoute('TCPRoute', { weight: 1, backend: 'service/default/alpha/7000' }), { idleTimeoutMs: 500 }), backends);
     const idle = await tcpClient(listening);
     const busy = await tcpClient(listening);
     let keepBusy = true;
@@ -193,6 +193,25 @@ describe('TCP proxy', () => {
     await client.gone;
     assert.equal(proxy.counters.connectFailed, 1);
     client.socket.destroy();
+  });
+
+  test('ExternalName backends resolve through the resolver; a name that does not resolve closes the connection', async () => {
+    const resolver = {
+      resolve(hostname: string, callback: (error: string | undefined, addresses: string[]) => void): void {
+        setImmediate(() => (hostname === 'alpha.test' ? callback(undefined, ['127.0.0.1']) : callback('ENOTFOUND', [])));
+      },
+    };
+    const external = (hostname: string): IRBackend => ({ name: 'external', protocol: 'http1', endpoints: [], externalName: { hostname, port: alpha.port } });
+    const route = tcpPort(streamRoute('TCPRoute', { weight: 1, backend: 'external' }));
+    const { proxy, port: listening } = await start(route, backendsOf(external('alpha.test')), { resolver });
+    const client = await tcpClient(listening);
+    await client.until((text) => text === 'hello from alpha\n');
+    client.socket.destroy();
+    proxy.apply(route, backendsOf(external('missing.test')));
+    const refused = await tcpClient(listening);
+    await refused.gone;
+    refused.socket.destroy();
+    assert.equal(proxy.counters.dnsFailed, 1);
   });
 
   test('a reset on one side resets the other', async () => {
@@ -248,7 +267,7 @@ describe('TCP proxy', () => {
     const { proxy, port: listening } = await start(port, backends);
     const open = await tcpClient(listening);
     await open.until((text) => text.includes('hello'));
-    const closing = proxy.close(300);
+    const closing = proxy.close(1000);
     await assert.rejects(tcpClient(listening), /ECONNREFUSED/);
     open.socket.write('during drain');
     await open.until((text) => text.endsWith('during drain'));

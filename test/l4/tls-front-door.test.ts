@@ -207,7 +207,7 @@ describe('TLS front door', { skip }, () => {
     ]), { certificates, backends: backendsOf(backendOf('plain', plain.port)) });
     const open = tlsExchange(port, { servername: 'tcp.example.com', send: 'stay' });
     await eventually(() => assert.equal(door.counters.forwarded, 1));
-    await door.close(200);
+    await door.close(1000);
     const outcome = await open;
     assert.equal(outcome.text, 'hello from plain\nstay');
     await assert.rejects(new Promise((resolve, reject) => {

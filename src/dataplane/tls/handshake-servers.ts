@@ -101,6 +101,7 @@ export class HandshakeServers {
   readonly #options: HandshakeServersOptions;
   readonly #ticketSecret: Buffer;
   readonly #entries = new Map<string, Entry>();
+  #builds = 0;
 
   constructor(options: HandshakeServersOptions) {
     this.#options = options;
@@ -108,7 +109,9 @@ export class HandshakeServers {
   }
 
   /** Servers (contexts) built since the store was made: an unchanged certificate never adds to it. */
-  builds = 0;
+  get builds(): number {
+    return this.#builds;
+  }
 
   /** Servers (contexts) built and still kept for the current configuration. */
   get kept(): number {
@@ -133,7 +136,7 @@ export class HandshakeServers {
   }
 
   #build(profile: TlsProfile): Entry {
-    this.builds++;
+    this.#builds++;
     const validation = profile.clientValidation;
     try {
       const server = createServer({
