@@ -1,7 +1,9 @@
 // The TCP proxy on real loopback sockets: relaying both ways, half-close,
 // backpressure, idle timeout, refusals, resets, weights, reload and drain.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -10,6 +12,11 @@ import type { IRBackend, IRTcpPort } from '../../src/ir/types.ts';
 import { eventually, freePort } from '../support/net.ts';
 import { backendOf, backendsOf, cycle, services, startTcpBackend, streamRoute, tcpClient, tcpPort } from './helpers.ts';
 import type { TcpBackend } from './helpers.ts';
+
+/** Why the stalled-backend test cannot run here (it needs python3 for a listener that never accepts), or false. */
+function pythonMissing(): string | false {
+  return spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is not installed';
+}
 
 /** The backend's one open connection (waits for the others to close). */
 function onlySocket(backend: TcpBackend): Promise<Socket> {
@@ -193,6 +200,25 @@ describe('TCP proxy', () => {
     await client.gone;
     assert.equal(proxy.counters.connectFailed, 1);
     client.socket.destroy();
+  });
+
+  test('a backend that never completes the connection times out and closes the client', { skip: pythonMissing() }, async () => {
+    // A listener with a backlog of 0 that never accepts: once one connection
+    // fills its queue, further handshakes hang.
+    const stalled = spawn('python3', ['-c', 'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)']);
+    try {
+      const stalledPort = Number(String(await once(stalled.stdout, 'data')).trim());
+      const filler = connect({ port: stalledPort, host: '127.0.0.1' });
+      await once(filler, 'connect');
+      const { proxy, port: listening } = await start(tcpPort(streamRoute('TCPRoute', { weight: 1, backend: 'stalled' })), backendsOf(backendOf('stalled', stalledPort)), { connectTimeoutMs: 200 });
+      const client = await tcpClient(listening);
+      await client.gone;
+      assert.equal(proxy.counters.connectFailed, 1);
+      client.socket.destroy();
+      filler.destroy();
+    } finally {
+      stalled.kill();
+    }
   });
 
   test('ExternalName backends resolve through the resolver; a name that does not resolve closes the connection', async () => {
