@@ -24,6 +24,10 @@ export interface ManifestFile {
 
 const MANIFEST = /\.ya?ml$/i;
 
+export function isManifest(name: string): boolean {
+  return MANIFEST.test(name);
+}
+
 /** Names never read or watched: hidden entries and node_modules. */
 export function isSkipped(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';

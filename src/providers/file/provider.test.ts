@@ -235,6 +235,32 @@ test('a burst of writes is debounced into one snapshot', async () => {
   assert.equal(published.length, before + 1);
 });
 
+test('a lone edit is published at once, not after the debounce; a new file in a watched folder too', async () => {
+  await put('a.yaml', configMap('a', 'one'));
+  const { next } = await startProvider({ debounceMs: 60_000 });
+  await put('a.yaml', configMap('a', 'two'));
+  assert.equal(valueOf(await next(), 'a'), 'two');
+  await put('b.yaml', configMap('b'));
+  assert.deepEqual(names(await next()), ['a', 'b']);
+});
+
+test('a file emptied (as a write first truncates it) or removed keeps its objects until that has stood for the debounce', async () => {
+  await put('a.yaml', configMap('a', 'one'));
+  await put('b.yaml', configMap('b'));
+  const { published, next } = await startProvider({ debounceMs: 300 });
+  const before = published.length;
+  // Truncated, then written a moment later: no snapshot ever lacks the object.
+  await writeFile(path.join(dir, 'a.yaml'), '');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await writeFile(path.join(dir, 'a.yaml'), configMap('a', 'two'));
+  assert.equal(valueOf(await next(), 'a'), 'two', 'the first snapshot after the truncation has the new content');
+  assert.deepEqual(published.slice(before).map(names), [['a', 'b']]);
+  // Emptied for good, and removed: taken in once that has stood.
+  await writeFile(path.join(dir, 'a.yaml'), '');
+  await rm(path.join(dir, 'b.yaml'));
+  assert.deepEqual(names(await next((s) => names(s).length === 0)), []);
+});
+
 test('without folder watches, the periodic rescan still sees every change', async () => {
   await put('a.yaml', configMap('a', 'one'));
   const { next } = await startProvider({ watch: false, rescanIntervalMs: 50 });

@@ -7,10 +7,13 @@
 // editor replaced by rename, whereas Linux's recursive watch follows the
 // replaced file and goes quiet after an atomic save.
 //
-// Bursts (an editor's save, `git checkout`, `cp -r`) are debounced: the
-// change is reported once things have been quiet for `debounceMs`, and at the
-// latest `maxWaitMs` after the first event, so a steady stream of writes still
-// gets published.
+// A change is reported as soon as its events have settled: once no new event
+// came for `settleMs` (a couple of milliseconds: one save makes several
+// events within microseconds), and at the latest `maxWaitMs` after the first,
+// so a steady stream of writes still gets reported. Longer bursts (an editor's
+// save in steps, `git checkout`, `cp -r`) are coalesced by the provider, which
+// holds a snapshot back while more events are arriving and gives changes that
+// remove things (a file gone or emptied) time to be completed; see index.ts.
 import type { FSWatcher } from 'node:fs';
 import { watch } from 'node:fs';
 import path from 'node:path';
@@ -18,35 +21,38 @@ import type { Logger } from '../../telemetry/log.ts';
 
 export interface WatcherOptions {
   root: string;
-  debounceMs: number;
+  /** Quiet time that ends the events of one change. */
+  settleMs: number;
+  /** Longest wait from a first event to its report. */
+  maxWaitMs: number;
   rescanIntervalMs: number;
   /** False: rely on the periodic rescan only. */
   useWatch: boolean;
   logger: Logger;
   /**
-   * Something may have changed. `paths`: files (relative paths) named by watch
-   * events, to read even if their size and mtime look unchanged; empty for the
-   * periodic rescan.
+   * Something may have changed. `paths`: what watch events named (relative
+   * paths), to read even if their size and mtime look unchanged; empty when a
+   * watch broke and anything may have changed.
    */
   onChange(paths: Set<string>): void;
+  /** The periodic rescan is due. */
+  onRescan(): void;
 }
 
 export class FolderWatcher {
   readonly #options: WatcherOptions;
   readonly #root: string;
   readonly #watchers = new Map<string, FSWatcher>();
-  readonly #maxWaitMs: number;
   #pending: Set<string> | undefined;
   #firstEventAt = 0;
-  #debounce: NodeJS.Timeout | undefined;
+  #timer: NodeJS.Timeout | undefined;
   readonly #rescan: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: WatcherOptions) {
     this.#options = options;
     this.#root = path.resolve(options.root);
-    this.#maxWaitMs = Math.max(options.debounceMs * 4, 400);
-    this.#rescan = setInterval(() => options.onChange(new Set()), options.rescanIntervalMs);
+    this.#rescan = setInterval(() => options.onRescan(), options.rescanIntervalMs);
     this.#rescan.unref();
   }
 
@@ -86,22 +92,27 @@ export class FolderWatcher {
       this.#firstEventAt = now;
     }
     if (filename !== null) this.#pending.add(path.relative(this.#root, path.join(dir, filename.toString())).split(path.sep).join('/'));
-    clearTimeout(this.#debounce);
-    const wait = Math.min(this.#options.debounceMs, Math.max(0, this.#firstEventAt + this.#maxWaitMs - now));
-    this.#debounce = setTimeout(() => this.#flush(), wait);
+    clearTimeout(this.#timer);
+    const wait = Math.min(this.#options.settleMs, Math.max(0, this.#firstEventAt + this.#options.maxWaitMs - now));
+    this.#timer = setTimeout(() => this.#flush(), wait);
+  }
+
+  /** Events have come in that are not reported yet. */
+  get pending(): boolean {
+    return this.#pending !== undefined;
   }
 
   #flush(): void {
     const paths = this.#pending ?? new Set<string>();
     this.#pending = undefined;
-    this.#debounce = undefined;
+    this.#timer = undefined;
     if (!this.#closed) this.#options.onChange(paths);
   }
 
   close(): void {
     this.#closed = true;
     clearInterval(this.#rescan);
-    clearTimeout(this.#debounce);
+    clearTimeout(this.#timer);
     for (const watcher of this.#watchers.values()) watcher.close();
     this.#watchers.clear();
   }
