@@ -24,7 +24,7 @@ function listed(names: string[]): string[] {
 
 function portsByName(ir: IR | undefined): Map<string, IRHttpPort> {
   const ports = new Map<string, IRHttpPort>();
-  for (const gateway of ir?.gateways ?? []) for (const port of gateway.ports) ports.set(port.name, port);
+  for (const gateway of ir?.gateways ?? []) for (const port of gateway.ports) if (port.kind === 'http') ports.set(port.name, port);
   return ports;
 }
 
@@ -58,7 +58,7 @@ export function summarizeChange(previous: IR | undefined, next: IR): ChangeSumma
     backends += Object.keys(gateway.backends).length;
     for (const port of gateway.ports) {
       ports.add(port.port);
-      rules += port.rules.length;
+      if (port.kind === 'http') rules += port.rules.length;
     }
   }
   return {

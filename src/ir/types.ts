@@ -31,7 +31,8 @@ export interface IRGateway {
   certificates?: Record<string, IRCertificate>;
 }
 
-export type IRPort = IRHttpPort;
+/** A listening port: HTTP (optionally behind TLS), a TCP stream port, or a UDP datagram port. */
+export type IRPort = IRHttpPort | IRTcpPort | IRUdpPort;
 
 // ---------------------------------------------------------------- HTTP
 

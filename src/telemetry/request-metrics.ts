@@ -209,7 +209,7 @@ export class RequestMetrics {
       const name = `${gateway.namespace}/${gateway.gatewayName}`;
       for (const port of gateway.ports) {
         const byRule = ports.get(port.port)?.byRule;
-        if (byRule === undefined) continue;
+        if (byRule === undefined || port.kind !== 'http') continue;
         for (const rule of port.rules) {
           if (byRule.has(rule.name)) continue;
           const routeLabels = this.#routeLabels ? { route: `${rule.route.namespace}/${rule.route.name}`, routeKind: rule.route.kind } : {};

@@ -18,6 +18,7 @@ function invariantViolations(gateway: IRGateway): string[] {
     if (backend.externalName !== undefined && backend.externalName.hostname !== backend.externalName.hostname.toLowerCase()) problems.push(`${key}: externalName not lowercase`);
   }
   for (const port of gateway.ports) {
+    if (port.kind !== 'http') continue;
     const ruleNames = new Set(port.rules.map((r) => r.name));
     if (ruleNames.size !== port.rules.length) problems.push(`${port.name}: duplicate rule names`);
     for (const rule of port.rules) {

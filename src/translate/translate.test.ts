@@ -94,7 +94,8 @@ test('5,000 HTTPRoutes on one Gateway translate (no quadratic work over routes)'
   const { ir, statuses } = translate({ ...resources, httpRoutes: routes }, options);
   assert.equal(statuses.filter((s) => s.kind === 'HTTPRoute').length, 5000);
   const port = ir.gateways[0]?.ports[0];
-  assert.equal(port?.rules.length, 5000);
-  assert.equal(port?.virtualHosts.length, 501);
-  assert.equal(port?.virtualHosts.find((v) => v.hostname === 'host-7.example.com')?.matches.length, 10);
+  assert.equal(port?.kind, 'http');
+  assert.equal(port.rules.length, 5000);
+  assert.equal(port.virtualHosts.length, 501);
+  assert.equal(port.virtualHosts.find((v) => v.hostname === 'host-7.example.com')?.matches.length, 10);
 });

@@ -30,6 +30,12 @@ function gatewayIR(rules: IRHttpRule[], backends: IRBackend[], vhosts: { hostnam
   return { gateways: [gateway] };
 }
 
+function httpPortOf(ir: IR): IRHttpPort {
+  const port = ir.gateways[0]!.ports[0]!;
+  assert.equal(port.kind, 'http');
+  return port;
+}
+
 function setup() {
   const clock = new Clock(1000);
   const registry = new PoolRegistry({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, maxIdle: 1, maxHeaderBytes: 8192 }, clock);
@@ -46,7 +52,7 @@ test('an endpoint change: a new Backend and new runtimes for the rules naming it
   const first = compile(gatewayIR(rules, [a, b], [{ hostname: 'a.example', rule: 0 }, { hostname: 'b.example', rule: 1 }]));
   const movedB = backend(b.name, 1003);
   const ir = gatewayIR(rules, [a, movedB], [{ hostname: 'a.example', rule: 0 }, { hostname: 'b.example', rule: 1 }]);
-  ir.gateways[0]!.ports[0] = { ...ir.gateways[0]!.ports[0]!, virtualHosts: first.ports.get(80)!.ir.virtualHosts };
+  ir.gateways[0]!.ports[0] = { ...httpPortOf(ir), virtualHosts: first.ports.get(80)!.ir.virtualHosts };
   const second = compile(ir);
   const [r0, r1] = second.ports.get(80)!.rules;
   assert.equal(r0, first.ports.get(80)!.rules[0], 'the rule to the unchanged backend');
@@ -66,7 +72,7 @@ test('a match table is reused only while its matches name the same rule objects'
   const route = (config: ReturnType<typeof compile>) => config.ports.get(80)!.router.route({ method: 'GET', host: 'x', path: '/', query: '', headers: [] });
   const one = compile(first);
   const sameVhostNewRule = gatewayIR([rule('r0-edited', a.name)], [a], vhosts);
-  sameVhostNewRule.gateways[0]!.ports[0] = { ...sameVhostNewRule.gateways[0]!.ports[0]!, virtualHosts: first.gateways[0]!.ports[0]!.virtualHosts };
+  sameVhostNewRule.gateways[0]!.ports[0] = { ...httpPortOf(sameVhostNewRule), virtualHosts: httpPortOf(first).virtualHosts };
   const two = compile(sameVhostNewRule);
   assert.equal(route(one)?.rule.name, 'r0');
   assert.equal(route(two)?.rule.name, 'r0-edited', 'the table answers with the new rule');
