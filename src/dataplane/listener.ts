@@ -1,17 +1,13 @@
-// One listening port: its server socket, its client connections, and the
-// configuration they serve (swapped by the data plane on reload; each request
-// reads it once, when its head is complete).
+// One listening TCP socket and the service that serves what it accepts: the
+// HTTP engine (HTTP port), the TLS front door (HTTPS/TLS port) or the TCP
+// proxy (TCP port). The service is swapped by the data plane on reload: when a
+// port keeps its kind, the service takes the new configuration itself; when
+// the kind changes (HTTP → HTTPS on the same port), a new service takes the
+// socket's next connection and the old one drains. The listening socket is
+// never closed in between, so no client is refused during the change.
 import { createServer } from 'node:net';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Logger } from '../telemetry/log.ts';
-import type { Clock } from './http1/clock.ts';
-import type { HttpLimits } from './http1/limits.ts';
-import { ServerConnection } from './http1/server-connection.ts';
-import type { ConnectionOwner, RequestHandler } from './http1/server-connection.ts';
-import type { PortConfig } from './proxy/config.ts';
-import { ProxyHandler } from './proxy/handler.ts';
-import type { RequestLogInfo } from './proxy/handler.ts';
-
 /** A port that could not be bound: the address, port and system error code say why. */
 export class BindError extends Error {
   readonly port: number;
@@ -26,58 +22,37 @@ export class BindError extends Error {
   }
 }
 
+/** What a TCP port's accepted connections go to. */
+export interface TcpPortService {
+  readonly kind: 'http' | 'tls' | 'tcp';
+  /** Takes over a connection the listener accepted. */
+  accept(socket: Socket): void;
+  /** Takes no new connection; lets open ones finish for up to `timeoutMs`, then closes the rest. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
 export interface ListenerOptions {
   port: number;
   address: string;
   reusePort: boolean;
-  limits: HttpLimits;
-  clock: Clock;
   logger: Logger;
-  onRequestComplete: ((info: RequestLogInfo) => void) | undefined;
 }
 
-export class PortListener implements ConnectionOwner {
+export class TcpPortListener {
   readonly port: number;
   readonly address: string;
-  readonly handler: RequestHandler;
-  readonly limits: HttpLimits;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  config: PortConfig;
+  service: TcpPortService;
   readonly #server: Server;
-  readonly #connections = new Set<ServerConnection>();
   readonly #reusePort: boolean;
-  #draining = false;
-  #emptyWaiters: Array<() => void> = [];
 
-  constructor(options: ListenerOptions, config: PortConfig) {
+  constructor(options: ListenerOptions, service: TcpPortService) {
     this.port = options.port;
     this.address = options.address;
-    this.limits = options.limits;
-    this.clock = options.clock;
-    this.logger = options.logger;
-    this.config = config;
+    this.service = service;
     this.#reusePort = options.reusePort;
-    this.handler = new ProxyHandler({
-      config: () => this.config,
-      limits: options.limits,
-      scheme: 'http',
-      onRequestComplete: options.onRequestComplete,
-    });
-    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-      if (this.#draining) {
-        socket.destroy();
-        return;
-      }
-      const connection = new ServerConnection(socket, this);
-      this.#connections.add(connection);
-      this.clock.add(connection);
-    });
-    this.#server.on('error', (error) => this.logger.error({ err: error.message, port: this.port }, 'listener error'));
-  }
-
-  get draining(): boolean {
-    return this.#draining;
+    // allowHalfOpen: a TCP relay carries a client's FIN one way only; the HTTP engine ends the connection itself.
+    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.service.accept(socket));
+    this.#server.on('error', (error) => options.logger.error({ err: error.message, port: this.port }, 'listener error'));
   }
 
   listen(): Promise<void> {
@@ -99,39 +74,17 @@ export class PortListener implements ConnectionOwner {
     return { port: address.port, address: address.address };
   }
 
-  connectionClosed(connection: ServerConnection): void {
-    this.#connections.delete(connection);
-    this.clock.delete(connection);
-    if (this.#connections.size === 0 && this.#emptyWaiters.length > 0) {
-      const waiters = this.#emptyWaiters;
-      this.#emptyWaiters = [];
-      for (const waiter of waiters) waiter();
-    }
-  }
-
-  /**
-   * Stops accepting, closes idle connections now and the others once their
-   * request is answered; after `timeoutMs` whatever is left is cut off.
-   */
+  /** Unbinds, then drains the service's connections. */
   async drain(timeoutMs: number): Promise<void> {
-    this.#draining = true;
-    this.#server.close();
-    for (const connection of this.#connections) connection.drain();
-    if (this.#connections.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.#emptyWaiters.push(resolve);
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      clearTimeout(timer);
-    }
-    for (const connection of this.#connections) connection.destroy();
+    await Promise.all([this.close(), this.service.drain(timeoutMs)]);
   }
 
-  /** Unbinds without draining (a failed apply gives back the ports it bound). */
+  /** Unbinds without touching connections (a failed apply gives back the ports it bound). */
   close(): Promise<void> {
-    this.#draining = true;
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return new Promise((resolve) => {
+      if (!this.#server.listening) resolve();
+      else this.#server.close(() => resolve());
+    });
   }
 }
 

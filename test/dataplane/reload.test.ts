@@ -78,7 +78,7 @@ describe('reloads', () => {
 
       const added = await freePort();
       const result = await dataPlane.apply(merge(config(kept, 'green'), config(added, 'green', 'new')));
-      assert.deepEqual(result, { added: [added], removed: [removed], kept: [kept] });
+      assert.deepEqual(result, { added: [added], removed: [removed], kept: [kept], changed: [] });
 
       keptSocket.write('GET /b HTTP/1.1\r\nHost: x\r\n\r\n');
       await keptSocket.waitFor('green /b');

@@ -17,6 +17,7 @@ export const X_FORWARDED_PROTO = 11;
 export const X_FORWARDED_HOST = 12;
 export const FORWARDED = 13;
 export const HTTP2_SETTINGS = 14;
+export const X_FORWARDED_CLIENT_CERT = 15;
 
 /** True when `name` equals `lower` (a lowercase constant of letters and '-') ignoring ASCII case. */
 export function equalsLowercase(name: string, lower: string): boolean {
@@ -53,6 +54,8 @@ export function headerKind(name: string): number {
     case 17:
       if (equalsLowercase(name, 'transfer-encoding')) return TRANSFER_ENCODING;
       return equalsLowercase(name, 'x-forwarded-proto') ? X_FORWARDED_PROTO : OTHER;
+    case 23:
+      return equalsLowercase(name, 'x-forwarded-client-cert') ? X_FORWARDED_CLIENT_CERT : OTHER;
     default:
       return OTHER;
   }

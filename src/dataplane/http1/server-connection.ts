@@ -7,6 +7,7 @@
 // stays bounded whatever the client sends.
 import type { Socket } from 'node:net';
 import type { Logger } from '../../telemetry/log.ts';
+import type { ConnectionInfo } from '../connection-info.ts';
 import type { Clock, Sweepable } from './clock.ts';
 import { reasonPhrase } from './head.ts';
 import type { HttpLimits } from './limits.ts';
@@ -35,6 +36,13 @@ export interface ConnectionOwner {
   /** True once the connection's port is closing: finish the current request, then close. */
   readonly draining: boolean;
   connectionClosed(connection: ServerConnection): void;
+  /**
+   * Present when an HTTP/2 engine is configured: a connection that opens with
+   * the HTTP/2 preface (h2c prior knowledge) is handed over with the bytes
+   * read so far; `connection` is done (its connectionClosed never comes): the
+   * owner forgets it and hands connection.socket on.
+   */
+  takeHttp2?(connection: ServerConnection, head: Buffer): void;
 }
 
 const PAUSED_FOR_PIPELINE = 2;
@@ -46,6 +54,8 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   readonly socket: Socket;
   readonly output: Output;
   readonly localPort: number;
+  /** Scheme, and TLS facts when the connection was terminated here. */
+  readonly connectionInfo: ConnectionInfo;
   readonly #owner: ConnectionOwner;
   readonly #parser: Http1Parser;
   #current: ServerRequest | undefined;
@@ -70,11 +80,15 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   /** When upgraded: destroys the tunnel. */
   #tunnelClose: (() => void) | undefined;
 
-  constructor(socket: Socket, owner: ConnectionOwner) {
+  /** A request has been started on this connection (the HTTP/2 preface is only taken before any). */
+  #served = false;
+
+  constructor(socket: Socket, owner: ConnectionOwner, info: ConnectionInfo) {
     this.socket = socket;
     this.output = new Output(socket);
     this.#owner = owner;
     this.localPort = owner.port;
+    this.connectionInfo = info;
     this.#parser = Http1Parser.acquire('request', this, owner.limits.maxHeaderBytes);
     this.#headStartedAt = owner.clock.now;
     socket.on('end', () => this.#onEnd());
@@ -258,7 +272,30 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       this.pauseReading(PAUSED_FOR_PIPELINE);
       return;
     }
+    if (result.error.code === 'HPE_PAUSED_H2_UPGRADE' && this.#handOverHttp2(data ?? this.#parser.currentRead())) return;
     this.#onParseError(result.error);
+  }
+
+  /**
+   * llhttp stops at "PRI * HTTP/2.0": a client speaking HTTP/2 with prior
+   * knowledge. Before any HTTP/1.1 request, and with an HTTP/2 engine, the
+   * connection goes to it with what this read held (clients send the 24-byte
+   * preface in one write, so it is all there; a preface split across reads
+   * reaches the engine cut short, and the engine refuses it).
+   */
+  #handOverHttp2(bytes: Buffer): boolean {
+    if (this.#owner.takeHttp2 === undefined || this.#served || this.#closing || this.#closed) return false;
+    this.#upgraded = true;
+    this.#closed = true;
+    this.#parser.release();
+    this.socket.removeAllListeners('end');
+    this.socket.removeAllListeners('drain');
+    this.socket.removeAllListeners('close');
+    this.socket.removeAllListeners('error');
+    this.#pauseReasons = 0;
+    startReading(this.socket);
+    this.#owner.takeHttp2(this, Buffer.from(bytes));
+    return true;
   }
 
   #onEnd(): void {
@@ -286,6 +323,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   // ------------------------------------------------------------ requests
 
   #startRequest(head: MessageHead): void {
+    this.#served = true;
     this.#headBytesSeen = false;
     this.#idleSince = 0;
     const verdict = checkRequestHead(head);

@@ -4,6 +4,7 @@
 // except to take it over for an upgrade. Heads are byte strings (one char per
 // byte: what llhttp gives and what the configuration was converted to).
 import type { Socket } from 'node:net';
+import type { ConnectionInfo } from '../connection-info.ts';
 import type { Output } from './output.ts';
 import type { MessageHead } from './parser.ts';
 import { chunkSizeLine, lastChunk, serializeHeaders, statusLine } from './head.ts';
@@ -20,6 +21,8 @@ export interface RequestHost {
   readonly output: Output;
   readonly remoteAddress: string;
   readonly localPort: number;
+  /** Scheme and TLS facts of the connection (the same object for all its requests). */
+  readonly connectionInfo: ConnectionInfo;
   /** Bytes of request body held unread before the client is paused. */
   readonly pendingBodyBytes: number;
   readonly discardBodyBytes: number;
@@ -113,6 +116,10 @@ export class ServerRequest {
 
   get localPort(): number {
     return this.#host.localPort;
+  }
+
+  get connection(): ConnectionInfo {
+    return this.#host.connectionInfo;
   }
 
   get bodyComplete(): boolean {

@@ -4,16 +4,22 @@
 //
 // Several gateways may put an HTTP port on the same port number (file mode
 // serves every Gateway on one address): their virtual hosts are merged, and for
-// a hostname more than one of them serves, the first gateway in IR order wins.
-import type { IR, IRGateway, IRHttpPort, IRHttpRule, IRVirtualHost, IRWeightedBackend } from '../../ir/types.ts';
+// a hostname more than one of them serves, the first gateway in IR order wins
+// (port-groups.ts says which ports share a socket).
+import type { IR, IRGateway, IRHttpPort, IRHttpRule, IRTlsPortConfig, IRTlsServer, IRVirtualHost, IRWeightedBackend } from '../../ir/types.ts';
 import { compileWeights } from '../filters/weights.ts';
 import type { WeightedPicker } from '../filters/weights.ts';
 import { compileRouter } from '../router/compile.ts';
 import type { CompiledRouter } from '../router/compile.ts';
+import { compileHostTable } from '../router/host-table.ts';
+import type { HostTable } from '../router/host-table.ts';
+import type { TlsGatewayParts } from '../tls/front-door.ts';
 import { Backend, supportedProtocol } from '../upstream/backend.ts';
 import type { DnsCache } from '../upstream/dns.ts';
 import type { PoolRegistry } from '../upstream/registry.ts';
 import type { CompileCache } from './config-cache.ts';
+import { groupPorts } from './port-groups.ts';
+import type { PortGroups } from './port-groups.ts';
 import { wireRule } from './wire-strings.ts';
 
 export interface MirrorTarget {
@@ -40,10 +46,23 @@ export interface PortConfig {
   readonly router: CompiledRouter;
   /** Indexed like `ir.rules` (an IRHttpMatch's `rule`). */
   readonly rules: readonly RuleRuntime[];
+  /**
+   * TLS ports: the listener a Host belongs to, chosen among the port's
+   * terminating HTTP servers as SNI would choose (exact, longest wildcard,
+   * "*"). A request on a connection made for another listener answers 421.
+   */
+  readonly listenerByHost: HostTable<string> | undefined;
+  /** Gateway IR name ("gateway/<ns>/<name>") of each listener of the port, for request logs. */
+  readonly gatewayOfListener: ReadonlyMap<string, string>;
+  /** TLS ports: what the front door serves (the merged IR port, with `tls`) and the gateway parts it reads. */
+  readonly tls: { readonly port: IRHttpPort; readonly parts: TlsGatewayParts } | undefined;
 }
 
 export interface CompiledConfig {
+  /** HTTP ports, plain and TLS-first, by number. */
   ports: Map<number, PortConfig>;
+  /** Which IR ports each socket serves (TCP and UDP ports are served from here). */
+  groups: PortGroups;
   /** Pool keys of every configured endpoint (pools outside it are retired after the swap). */
   endpointKeys: Set<string>;
   /** ExternalName hostnames in use (the DNS cache forgets others). */
@@ -54,15 +73,7 @@ export interface CompiledConfig {
 
 /** `cache` lends parts compiled for the last IR that this one has unchanged (config-cache.ts). */
 export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cache?: CompileCache): CompiledConfig {
-  const byPort = new Map<number, Array<{ gateway: IRGateway; port: IRHttpPort }>>();
-  for (const gateway of ir.gateways) {
-    for (const port of gateway.ports) {
-      if (port.kind !== 'http') continue;
-      let list = byPort.get(port.port);
-      if (list === undefined) byPort.set(port.port, (list = []));
-      list.push({ gateway, port });
-    }
-  }
+  const groups = groupPorts(ir);
 
   const endpointKeys = new Set<string>();
   const hostnames = new Set<string>();
@@ -86,7 +97,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cac
   };
 
   const ports = new Map<number, PortConfig>();
-  for (const [portNumber, entries] of byPort) {
+  for (const [portNumber, { entries }] of groups.http) {
     const merged = mergePorts(entries.map((entry) => entry.port));
     const rules: RuleRuntime[] = [];
     for (const { gateway, port } of entries) {
@@ -96,10 +107,54 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cac
         else rules.push(cache.rule(rule, [...rule.backends.map((share) => backendFor(share.backend)), ...rule.mirrors.map((mirror) => backendFor(mirror.backend))], () => compileRule(rule, backendFor)));
       }
     }
-    ports.set(portNumber, { port: portNumber, ir: merged, router: compileRouter(merged, cache?.matchTable), rules });
+    const gatewayOfListener = new Map<string, string>();
+    for (const { gateway, port } of entries) {
+      for (const vhost of port.virtualHosts) if (!gatewayOfListener.has(vhost.listener)) gatewayOfListener.set(vhost.listener, gateway.name);
+      for (const server of port.tls?.servers ?? []) if (!gatewayOfListener.has(server.listener)) gatewayOfListener.set(server.listener, gateway.name);
+    }
+    ports.set(portNumber, {
+      port: portNumber,
+      ir: merged,
+      router: compileRouter(merged, cache?.matchTable),
+      rules,
+      listenerByHost: merged.tls === undefined ? undefined : listenersByHost(merged.tls.servers),
+      gatewayOfListener,
+      tls: merged.tls === undefined ? undefined : { port: merged, parts: mergeTlsParts(entries.map((entry) => entry.gateway)) },
+    });
   }
   cache?.finish();
-  return { ports, endpointKeys, hostnames, unsupported };
+  return { ports, groups, endpointKeys, hostnames, unsupported };
+}
+
+/**
+ * Host → listener among the servers that terminate TLS for HTTP (Gateway
+ * spec, misdirected requests: "match the authority of the requests with all
+ * the SNI hostname(s) configured across all the Gateway Listeners on the same
+ * port and protocol").
+ */
+function listenersByHost(servers: readonly IRTlsServer[]): HostTable<string> {
+  const seen = new Set<string>();
+  const entries: Array<readonly [string, string]> = [];
+  for (const server of servers) {
+    if (server.mode !== 'http' || seen.has(server.hostname)) continue;
+    seen.add(server.hostname);
+    entries.push([server.hostname, server.listener]);
+  }
+  return compileHostTable(entries);
+}
+
+/** The certificates and backends of the gateways sharing a TLS port (names are global paths: the first gateway wins a name). */
+function mergeTlsParts(gateways: readonly IRGateway[]): TlsGatewayParts {
+  const first = gateways[0] as IRGateway;
+  if (gateways.length === 1) return first;
+  const certificates: NonNullable<IRGateway['certificates']> = {};
+  const backends: IRGateway['backends'] = {};
+  for (let i = gateways.length - 1; i >= 0; i--) {
+    const gateway = gateways[i] as IRGateway;
+    Object.assign(certificates, gateway.certificates);
+    Object.assign(backends, gateway.backends);
+  }
+  return { certificates, backends };
 }
 
 function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
@@ -121,7 +176,7 @@ function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) =
   };
 }
 
-/** One port's IR from several gateways': rules concatenated, virtual hosts merged (first hostname wins). */
+/** One port's IR from several gateways': rules concatenated, virtual hosts and TLS servers merged (first hostname wins). */
 function mergePorts(ports: IRHttpPort[]): IRHttpPort {
   const first = ports[0] as IRHttpPort;
   if (ports.length === 1) return first;
@@ -137,5 +192,22 @@ function mergePorts(ports: IRHttpPort[]): IRHttpPort {
       virtualHosts.push(offset === 0 ? vhost : { ...vhost, matches: vhost.matches.map((match) => ({ ...match, rule: match.rule + offset })) });
     }
   }
-  return { kind: 'http', name: first.name, port: first.port, virtualHosts, rules };
+  const tls = mergeTls(ports);
+  return { kind: 'http', name: first.name, port: first.port, virtualHosts, rules, ...(tls === undefined ? {} : { tls }) };
+}
+
+/** TLS servers of several gateways on one port: the first server of a hostname wins; version and ciphers are the first port's. */
+function mergeTls(ports: IRHttpPort[]): IRTlsPortConfig | undefined {
+  const first = ports[0]?.tls;
+  if (first === undefined) return undefined;
+  const servers: IRTlsServer[] = [];
+  const seen = new Set<string>();
+  for (const port of ports) {
+    for (const server of port.tls?.servers ?? []) {
+      if (seen.has(server.hostname)) continue;
+      seen.add(server.hostname);
+      servers.push(server);
+    }
+  }
+  return { ...first, servers };
 }

@@ -1,5 +1,5 @@
 // The per-request pipeline (Gateway API HTTPRoute semantics): normalise the
-// host and path, route, then in order: CORS preflight, redirect, direct
+// host and path, on TLS connections refuse misdirected requests (421), route, then in order: CORS preflight, redirect, direct
 // response, weighted backend choice, URL rewrite and header edits, mirrors,
 // and the exchange with the backend. The configuration is read once, when the
 // request head is complete, so a request finishes on the configuration it
@@ -44,6 +44,10 @@ export interface RequestLogInfo {
   tries: number;
   /** Stable error code (route_not_found, connect_refused, backend_timeout, ...). */
   error: string | undefined;
+  /** The listener whose virtual host served the request (for a 421, the connection's listener); absent when none did. */
+  listener?: string;
+  /** The IR name of that listener's gateway ("gateway/<ns>/<name>"). */
+  gateway?: string;
 }
 
 export interface ProxyDeps {
@@ -59,9 +63,12 @@ const NO_MIRRORS: MirrorRequest[] = [];
 
 export class ProxyHandler implements RequestHandler {
   readonly #deps: ProxyDeps;
+  /** Only a TLS port's connections carry TLS facts: plain ports skip that work entirely. */
+  readonly #https: boolean;
 
   constructor(deps: ProxyDeps) {
     this.#deps = deps;
+    this.#https = deps.scheme === 'https';
   }
 
   onRejected(info: { status: number; code: string; localPort: number }): void {
@@ -74,7 +81,7 @@ export class ProxyHandler implements RequestHandler {
   onRequest(request: ServerRequest): void {
     const config = this.#deps.config();
     const hook = this.#deps.onRequestComplete;
-    const log = hook === undefined ? undefined : new LogContext(request, performance.now(), hook, config.port);
+    const log = hook === undefined ? undefined : new LogContext(request, performance.now(), hook, config);
     const target = request.target;
     const queryStart = target.indexOf('?');
     const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
@@ -94,12 +101,31 @@ export class ProxyHandler implements RequestHandler {
       return this.#reply(request, log, 307, 'path_redirect', '', ['location', query === '' ? path : `${path}?${query}`]);
     }
 
+    let clientCert: string | undefined;
+    if (this.#https) {
+      const tls = request.connection.tls;
+      if (tls !== undefined) {
+        // Gateway spec (listener hostname, "misdirected requests"): a Host that
+        // another listener on this port claims was not meant for this
+        // connection's listener; the client should retry on a new connection.
+        const owner = host === '' ? undefined : config.listenerByHost?.select(host);
+        if (owner !== undefined && owner !== tls.listener) {
+          if (log !== undefined) log.listener = tls.listener;
+          return this.#reply(request, log, 421, 'misdirected_request', 'misdirected request');
+        }
+        clientCert = tls.forwardedClientCert;
+      }
+    }
+
     const routeRequest: RouteRequest = { method: request.method, host, path, query, headers: request.headers };
     const match = config.router.route(routeRequest);
     if (match === undefined) return this.#reply(request, log, 404, 'route_not_found', 'no matching route');
     const rule = config.rules[match.match.rule] as RuleRuntime;
     const ir = rule.ir;
-    if (log !== undefined) log.rule = ir.name;
+    if (log !== undefined) {
+      log.rule = ir.name;
+      log.listener = match.vhost.listener;
+    }
 
     let cors: readonly string[] | undefined;
     if (ir.cors !== undefined) {
@@ -122,12 +148,12 @@ export class ProxyHandler implements RequestHandler {
     if (backend === undefined) return this.#reply(request, log, share.status ?? 500, 'invalid_backend', 'backend not available');
     if (log !== undefined) log.backend = backend.name;
 
-    this.#forward(request, match, rule, share, backend, host, path, query, cors, log);
+    this.#forward(request, match, rule, share, backend, host, path, query, cors, clientCert, log);
   }
 
   #forward(
     request: ServerRequest, match: RouteMatch, rule: RuleRuntime, share: IRWeightedBackend, backend: Backend,
-    host: string, path: string, query: string, cors: readonly string[] | undefined, log: LogContext | undefined,
+    host: string, path: string, query: string, cors: readonly string[] | undefined, clientCert: string | undefined, log: LogContext | undefined,
   ): void {
     const ir = rule.ir;
     let hostHeader = request.host;
@@ -143,6 +169,7 @@ export class ProxyHandler implements RequestHandler {
       originalHost: request.host,
       clientAddress: clientAddress(request.remoteAddress),
       scheme: this.#deps.scheme,
+      clientCert,
       upgrade: request.upgrade,
       chunked: request.chunkedBody,
       ruleEdits: ir.requestHeaders,
@@ -208,16 +235,17 @@ class LogContext {
   path = '';
   rule: string | undefined;
   backend: string | undefined;
+  listener: string | undefined;
   readonly #request: ServerRequest;
   readonly #start: number;
   readonly #hook: (info: RequestLogInfo) => void;
-  readonly #port: number;
+  readonly #config: PortConfig;
 
-  constructor(request: ServerRequest, start: number, hook: (info: RequestLogInfo) => void, port: number) {
+  constructor(request: ServerRequest, start: number, hook: (info: RequestLogInfo) => void, config: PortConfig) {
     this.#request = request;
     this.#start = start;
     this.#hook = hook;
-    this.#port = port;
+    this.#config = config;
   }
 
   finish(outcome: ExchangeOutcome): void {
@@ -230,13 +258,15 @@ class LogContext {
       durationMs: performance.now() - this.#start,
       bytesReceived: request.bodyBytesReceived,
       bytesSent: request.bodyBytesSent,
-      port: this.#port,
+      port: this.#config.port,
       rule: this.rule,
       backend: this.backend,
       endpoint: outcome.endpoint,
       upstreamMs: outcome.upstreamMs,
       tries: outcome.tries,
       error: outcome.error,
+      listener: this.listener,
+      gateway: this.listener === undefined ? undefined : this.#config.gatewayOfListener.get(this.listener),
     });
   }
 }

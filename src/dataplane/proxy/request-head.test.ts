@@ -5,7 +5,7 @@ import type { ForwardInput } from './request-head.ts';
 
 function input(headers: string[], overrides: Partial<ForwardInput> = {}): ForwardInput {
   return {
-    headers, host: 'shop.example.com', originalHost: 'shop.example.com', clientAddress: '192.0.2.1', scheme: 'http',
+    headers, host: 'shop.example.com', originalHost: 'shop.example.com', clientAddress: '192.0.2.1', scheme: 'http', clientCert: undefined,
     upgrade: false, chunked: false, ruleEdits: undefined, shareEdits: undefined, ...overrides,
   };
 }
@@ -64,6 +64,18 @@ describe('forwardedHeaders', () => {
   });
 });
 
+describe('x-forwarded-client-cert', () => {
+  it('never passes on what the client sent (any case, any number), and adds the verified identity when there is one', () => {
+    const spoofed = ['X-Forwarded-Client-Cert', 'Hash=forged', 'x-forwarded-client-cert', 'Subject="CN=admin"', 'X-A', '1'];
+    for (const clientCert of [undefined, 'Hash=ab;Subject="CN=c"']) {
+      const forward = input(spoofed, { scheme: 'https', clientCert });
+      const sent = forwardedHeaders(forward).flatMap((value, i, all) => (i % 2 === 0 && value.toLowerCase() === 'x-forwarded-client-cert' ? [all[i + 1]] : []));
+      assert.deepEqual(sent, clientCert === undefined ? [] : [clientCert]);
+      assert.doesNotMatch(forwardedHead('GET', '/', forward), /forged|CN=admin/);
+    }
+  });
+});
+
 describe('forwardedHead', () => {
   // The one-pass head must be the head the header-list path writes, for any client headers.
   const cases: Array<{ name: string; headers: string[]; overrides?: Partial<ForwardInput> }> = [
@@ -74,6 +86,7 @@ describe('forwardedHead', () => {
     { name: 'no Host (HTTP/1.0)', headers: ['X-Forwarded-Host', 'edge'], overrides: { host: undefined, originalHost: undefined } },
     { name: 'a Connection header listing others', headers: ['Connection', 'keep-alive, X-Hop', 'X-Hop', '1', 'X-Kept', '2'] },
     { name: 'header edits', headers: ['X-Env', 'client'], overrides: { ruleEdits: { set: [{ name: 'X-Env', value: 'rule' }], add: [], remove: ['forwarded'] } } },
+    { name: 'a client certificate to forward', headers: ['X-Forwarded-Client-Cert', 'Hash=forged'], overrides: { scheme: 'https', clientCert: 'Hash=ab;Subject="CN=c"' } },
   ];
   for (const { name, headers, overrides } of cases) {
     it(`writes what the header list gives: ${name}`, () => {

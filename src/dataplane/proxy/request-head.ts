@@ -6,6 +6,9 @@
 // order. Like Envoy Gateway (use_remote_address), the client address is
 // appended to X-Forwarded-For and X-Forwarded-Proto is set to the scheme the
 // client used; the filters run after, so a route can still override them.
+// X-Forwarded-Client-Cert is never taken from the client (anyone could claim
+// an identity): Portico writes it only for a verified client certificate on a
+// listener that forwards it (Envoy's default "sanitize" behaviour).
 import type { IRHeaderEdits } from '../../ir/types.ts';
 import { applyHeaderEdits } from '../filters/headers.ts';
 import {
@@ -23,6 +26,8 @@ export interface ForwardInput {
   originalHost: string | undefined;
   clientAddress: string;
   scheme: 'http' | 'https';
+  /** The x-forwarded-client-cert value of the connection (tls/forwarded-client-cert.ts), or undefined: send none. */
+  clientCert: string | undefined;
   upgrade: boolean;
   chunked: boolean;
   ruleEdits: IRHeaderEdits | undefined;
@@ -59,7 +64,7 @@ function clientHeaderAction(name: string, value: string, upgrade: boolean, chunk
       return FORWARDED_HOST;
     case FORWARDED:
       return FORWARDED_LIST;
-    default: // Host (written first), Keep-Alive, Proxy-Connection, Transfer-Encoding, HTTP2-Settings, X-Forwarded-Proto
+    default: // Host (written first), Keep-Alive, Proxy-Connection, Transfer-Encoding, HTTP2-Settings, X-Forwarded-Proto, X-Forwarded-Client-Cert
       return DROP;
   }
 }
@@ -103,6 +108,7 @@ export function forwardedHead(method: string, target: string, input: ForwardInpu
   if (xForwardedHost !== undefined) lines += `x-forwarded-host: ${xForwardedHost}\r\n`;
   const element = forwardedElement(client, input.originalHost, input.scheme);
   lines += `forwarded: ${forwarded === undefined ? element : `${forwarded}, ${element}`}\r\n`;
+  if (input.clientCert !== undefined) lines += `x-forwarded-client-cert: ${input.clientCert}\r\n`;
   if (input.chunked) lines += 'transfer-encoding: chunked\r\n';
   if (input.upgrade) lines += 'connection: upgrade\r\n';
   return `${lines}\r\n`;
@@ -149,6 +155,7 @@ export function forwardedHeaders(input: ForwardInput): string[] {
   if (xForwardedHost !== undefined) result.push('x-forwarded-host', xForwardedHost);
   const element = forwardedElement(client, input.originalHost, input.scheme);
   result.push('forwarded', forwarded === undefined ? element : `${forwarded}, ${element}`);
+  if (input.clientCert !== undefined) result.push('x-forwarded-client-cert', input.clientCert);
 
   if (input.ruleEdits === undefined && input.shareEdits === undefined) return result;
   let edited = result;

@@ -116,6 +116,11 @@ export class TlsFrontDoor {
     return this.#counters;
   }
 
+  /** Connections it holds: hellos being read, and relays (passthrough, tcp) connecting or running. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
   /**
    * TLS contexts (one per distinct certificate set and TLS settings that a
    * handshake has needed): `built` since the start, `kept` for the current
