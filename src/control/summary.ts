@@ -28,8 +28,11 @@ function portsByName(ir: IR | undefined): Map<string, IRHttpPort> {
   return ports;
 }
 
-function rulesByName(port: IRHttpPort | undefined): Map<string, IRHttpRule> {
-  return new Map((port?.rules ?? []).map((rule) => [rule.name, rule]));
+/** The rules of `rules` that are not in `others` (by identity), by name. */
+function rulesNotIn(rules: readonly IRHttpRule[], others: ReadonlySet<IRHttpRule>): Map<string, IRHttpRule> {
+  const left = new Map<string, IRHttpRule>();
+  for (const rule of rules) if (!others.has(rule)) left.set(rule.name, rule);
+  return left;
 }
 
 export function summarizeChange(previous: IR | undefined, next: IR): ChangeSummary {
@@ -42,12 +45,16 @@ export function summarizeChange(previous: IR | undefined, next: IR): ChangeSumma
     const old = before.get(name);
     const now = after.get(name);
     if (old === now || old?.rules === now?.rules) continue;
-    const oldRules = rulesByName(old);
-    const newRules = rulesByName(now);
+    // Most rules of a changed port are the very objects they were: only the rest are looked at by name.
+    const oldAll = old?.rules ?? [];
+    const newAll = now?.rules ?? [];
+    const oldRules = rulesNotIn(oldAll, new Set(newAll));
+    const newRules = rulesNotIn(newAll, new Set(oldAll));
+    // Names are unique on a port, so a rule whose name the other side lacks among its own leftovers was added or removed.
     for (const [ruleName, rule] of newRules) {
       const oldRule = oldRules.get(ruleName);
       if (oldRule === undefined) added.add(ruleName);
-      else if (oldRule !== rule && JSON.stringify(oldRule) !== JSON.stringify(rule)) changed.add(ruleName);
+      else if (JSON.stringify(oldRule) !== JSON.stringify(rule)) changed.add(ruleName);
     }
     for (const ruleName of oldRules.keys()) if (!newRules.has(ruleName)) removed.add(ruleName);
   }
