@@ -297,7 +297,7 @@ export interface IREndpoint {
 }
 
 export interface IRBackend {
-  /** "service/<ns>/<name>/<port>" */
+  /** "service/<ns>/<name>/<port>" ("service/<ns>/<name>/<port>/udp" for a UDP Service port) */
   name: string;
   protocol: IRBackendProtocol;
   /** Ready endpoints, in a stable order. Empty: requests answer 503. */

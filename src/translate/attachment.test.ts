@@ -40,7 +40,10 @@ test('parentRef attachment: listeners selected, reason when none accepts', () =>
     ['sectionName and port disagree', route('HTTPRoute', 'infra'), { name: 'gw', sectionName: 'web', port: 8080 }, 'NoMatchingParent'],
     ['kind not allowed', route('HTTPRoute', 'infra'), { name: 'gw', sectionName: 'grpc' }, 'NotAllowedByListeners'],
     ['namespace not allowed', route('HTTPRoute', 'apps'), { name: 'gw', namespace: 'infra', sectionName: 'api' }, 'NotAllowedByListeners'],
-    ['unserved protocol carries nothing', route('TCPRoute', 'infra'), { name: 'gw', sectionName: 'tcp' }, 'NotAllowedByListeners'],
+    ['a TCP listener carries TCPRoutes', route('TCPRoute', 'infra'), { name: 'gw', sectionName: 'tcp' }, 'tcp:*'],
+    ['a TCP listener carries no HTTPRoute', route('HTTPRoute', 'infra'), { name: 'gw', sectionName: 'tcp' }, 'NotAllowedByListeners'],
+    ['no HTTP listener carries a UDPRoute', route('UDPRoute', 'infra'), { name: 'gw' }, 'NotAllowedByListeners'],
+    ['TLSRoute on a Gateway without TLS listeners', route('TLSRoute', 'infra', ['a.example.com']), { name: 'gw' }, 'NotAllowedByListeners'],
     ['no shared hostname', route('HTTPRoute', 'infra', ['example.com']), { name: 'gw' }, 'NoMatchingListenerHostname'],
   ];
   for (const [name, info, ref, expected] of table) {

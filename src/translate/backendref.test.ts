@@ -65,7 +65,7 @@ test('backendRef resolution: protocols, names, ExternalName and granted cross-na
     [{ name: 'web', port: 80 }, route('GRPCRoute'), 'service/apps/web/80', 'h2c'],
     [{ name: 'web', port: 81 }, route('HTTPRoute'), 'service/apps/web/81', 'h2c'],
     [{ name: 'web', port: 82 }, route('HTTPRoute'), 'service/apps/web/82', 'ws'],
-    [{ name: 'web', port: 53 }, route('UDPRoute'), 'service/apps/web/53', 'http1'],
+    [{ name: 'web', port: 53 }, route('UDPRoute'), 'service/apps/web/53/udp', 'http1'],
     [{ name: 'shared', namespace: 'lib', port: 80 }, route('HTTPRoute'), 'service/lib/shared/80', 'http1'],
     [{ name: 'ext', port: 5432 }, route('HTTPRoute'), 'service/apps/ext/5432', 'http1'],
   ];

@@ -88,8 +88,9 @@ export function resolveBackendRef(ref: BackendObjectReference, route: RouteInfo,
   const service = index.service(namespace, ref.name);
   if (service === undefined) return fail(RouteReason.BackendNotFound, `Service ${display} not found`);
 
-  const name = `service/${namespace}/${ref.name}/${ref.port}`;
   const transport = route.kind === 'UDPRoute' ? 'UDP' : 'TCP';
+  // A Service's UDP port is another backend than its TCP port of the same number.
+  const name = `service/${namespace}/${ref.name}/${ref.port}${transport === 'UDP' ? '/udp' : ''}`;
   const servicePort = (service.spec.ports ?? []).find((p) => p.port === ref.port && servicePortProtocol(p) === transport);
   if (serviceType(service) === 'ExternalName') {
     const hostname = service.spec.externalName;

@@ -26,6 +26,8 @@ function listener(name: string, port: number, protocol: string, hostname?: strin
     hostname,
     irName: `gateway/ns/gw/listener/${name}`,
     profile: profile === undefined ? undefined : { ...profile, served },
+    tlsMode: undefined,
+    tlsOptions: {},
     supportedKinds: [],
     invalidKinds: [],
     allowsNamespace: () => true,

@@ -1,6 +1,11 @@
-// One IRGateway per serving Gateway: its HTTP ports (httpport.ts) and the
-// backends their rules name, each listed once, by name, with the endpoints its
-// Service's EndpointSlices hold now (backendref.ts).
+// One IRGateway per serving Gateway: its ports — HTTP (httpport.ts), HTTPS
+// and TLS listeners behind one TLS front per port, TCP and UDP
+// (streamport.ts) — the certificates its TLS servers present
+// (tls/gateway-tls.ts), and the backends its rules and stream routes name,
+// each listed once, by name, with the endpoints its Service's EndpointSlices
+// hold now (backendref.ts). Ports are in port order, TCP before UDP on one
+// number; a listener that cannot serve (not accepted, no valid certificate or
+// client CA) contributes nothing.
 //
 // Kept from one snapshot to the next: a port that did not change is the same
 // object; a backend is the same object while its Service port and slices are
@@ -9,7 +14,7 @@
 // nothing else; and a Gateway whose ports and backends all stayed is the same
 // IRGateway. Later stages tell what changed by identity.
 import type { EndpointSlice } from '../model/core.ts';
-import type { IRBackend, IRGateway, IRPort } from '../ir/types.ts';
+import type { IRBackend, IRGateway, IRHttpPort, IRPort, IRTcpPort, IRTlsPortConfig, IRUdpPort } from '../ir/types.ts';
 import { backendIR, sameTarget } from './backendref.ts';
 import type { GatewayContext } from './gateway.ts';
 import type { AttachedRoute, ServedListener } from './httpport.ts';
@@ -18,6 +23,9 @@ import type { ListenerContext } from './listener.ts';
 import { listenerAccepted } from './listener.ts';
 import type { IndexedKind, ResourceIndex } from './resource-index.ts';
 import type { BackendTarget } from './route-model.ts';
+import { buildStreamPort, buildTlsConfig } from './streamport.ts';
+import type { GatewayTls } from './tls/gateway-tls.ts';
+import { tlsServable } from './tls/gateway-tls.ts';
 
 interface BackendState {
   target: BackendTarget;
@@ -26,8 +34,18 @@ interface BackendState {
   ir: IRBackend;
 }
 
+/** A TLS-first port: the HTTP port it was built from and the IR with its TLS front. */
+interface TlsPortState {
+  base: IRHttpPort;
+  ir: IRHttpPort;
+}
+
 interface GatewayState {
-  ports: Map<number, HttpPortBuilder>;
+  /** HTTP port builders by "<scheme>/<port>". */
+  ports: Map<string, HttpPortBuilder>;
+  tlsPorts: Map<number, TlsPortState>;
+  /** TCP and UDP ports by their byPort key. */
+  streamPorts: Map<string, IRTcpPort | IRUdpPort>;
   /** The backend lists of the ports, as last combined. */
   portBackends: (readonly BackendTarget[])[];
   backendStates: Map<string, BackendState>;
@@ -79,42 +97,80 @@ export class GatewayIRBuilder {
   /** `changes`: the routes that changed on each listener since the last build (route-table.ts). */
   build(
     gateway: GatewayContext,
+    tls: GatewayTls,
     attachments: ReadonlyMap<ListenerContext, ReadonlyMap<string, AttachedRoute>>,
     changes: ReadonlyMap<ListenerContext, ReadonlySet<string>>,
     index: ResourceIndex,
     changed: ReadonlySet<IndexedKind>,
   ): IRGateway {
-    const state: GatewayState = this.#gateways.get(gateway.irName) ?? { ports: new Map(), portBackends: [], backendStates: new Map(), backends: {}, ir: undefined };
+    const state: GatewayState = this.#gateways.get(gateway.irName) ?? { ports: new Map(), tlsPorts: new Map(), streamPorts: new Map(), portBackends: [], backendStates: new Map(), backends: {}, ir: undefined };
     this.#next.set(gateway.irName, state);
 
-    const byPort = new Map<number, ServedListener[]>();
+    // Served listeners by port and family (conflicts.ts leaves one family per TCP port, and UDP apart).
+    const byPort = new Map<string, { family: string; port: number; served: ServedListener[] }>();
     for (const listener of gateway.listeners) {
-      if (!listenerAccepted(listener) || listener.profile?.family !== 'http' || !listener.profile.served) continue;
+      const family = listener.profile?.family;
+      if (!listenerAccepted(listener) || family === undefined || !tlsServable(tls.listeners.get(listener))) continue;
+      const key = `${String(listener.port).padStart(5, '0')}/${family === 'udp' ? 'udp' : 'tcp'}`;
       const served: ServedListener = { listener, routes: attachments.get(listener) ?? new Map() };
-      const list = byPort.get(listener.port);
-      if (list === undefined) byPort.set(listener.port, [served]);
-      else list.push(served);
+      const entry = byPort.get(key);
+      if (entry === undefined) byPort.set(key, { family, port: listener.port, served: [served] });
+      else entry.served.push(served);
     }
 
-    const builders = new Map<number, HttpPortBuilder>();
+    const builders = new Map<string, HttpPortBuilder>();
+    const tlsPorts = new Map<number, TlsPortState>();
+    const streamPorts = new Map<string, IRTcpPort | IRUdpPort>();
     const ports: IRPort[] = [];
     const portBackends: (readonly BackendTarget[])[] = [];
-    for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
-      const builder = state.ports.get(port) ?? new HttpPortBuilder(gateway.irName, port);
-      builders.set(port, builder);
-      const built = builder.build(byPort.get(port) ?? [], changes);
-      ports.push(built.port);
+    for (const key of [...byPort.keys()].sort()) {
+      const { family, port, served } = byPort.get(key) as { family: string; port: number; served: ServedListener[] };
+      if (family === 'tcp' || family === 'udp') {
+        const built = buildStreamPort(gateway.irName, served[0] as ServedListener, state.streamPorts.get(key));
+        if (built === undefined) continue;
+        streamPorts.set(key, built.port);
+        ports.push(built.port);
+        portBackends.push(built.backends);
+        continue;
+      }
+      const scheme = family === 'tls' ? 'https' : 'http';
+      const builderKey = `${scheme}/${port}`;
+      const builder = state.ports.get(builderKey) ?? new HttpPortBuilder(gateway.irName, port, scheme);
+      builders.set(builderKey, builder);
+      const http = served.filter(({ listener }) => listener.profile?.routeKinds.includes('HTTPRoute') === true);
+      const built = builder.build(http, changes);
       portBackends.push(built.backends);
+      if (family !== 'tls') {
+        ports.push(built.port);
+        continue;
+      }
+      const front = buildTlsConfig(served.map((entry) => ({ served: entry, tls: tls.listeners.get(entry.listener) })));
+      portBackends.push(front.backends);
+      const previous = state.tlsPorts.get(port);
+      const sameFront = previous !== undefined && JSON.stringify(previous.ir.tls) === JSON.stringify(front.config);
+      const ir = sameFront && previous.base === built.port ? previous.ir : { ...built.port, tls: sameFront ? (previous.ir.tls as IRTlsPortConfig) : front.config };
+      tlsPorts.set(port, { base: built.port, ir });
+      ports.push(ir);
     }
     state.ports = builders;
+    state.tlsPorts = tlsPorts;
+    state.streamPorts = streamPorts;
 
     if (!sameList(state.portBackends, portBackends) || changed.has('endpointSlices') || state.ir === undefined) {
       state.portBackends = portBackends;
       combineBackends(state, index);
     }
+    const certificates = Object.keys(tls.certificates).length === 0 ? undefined : tls.certificates;
     const previous = state.ir;
-    if (previous !== undefined && previous.backends === state.backends && sameList(previous.ports, ports)) return previous;
-    state.ir = { name: gateway.irName, namespace: gateway.namespace, gatewayName: gateway.name, ports, backends: state.backends };
+    if (previous !== undefined && previous.backends === state.backends && previous.certificates === certificates && sameList(previous.ports, ports)) return previous;
+    state.ir = {
+      name: gateway.irName,
+      namespace: gateway.namespace,
+      gatewayName: gateway.name,
+      ports,
+      backends: state.backends,
+      ...(certificates === undefined ? {} : { certificates }),
+    };
     return state.ir;
   }
 }

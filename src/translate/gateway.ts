@@ -24,8 +24,6 @@ export interface GatewayContext {
   listeners: ListenerContext[];
   /** Accepted=False and why; undefined when accepted. */
   rejection: ListenerProblem | undefined;
-  /** Accepted=True with reason ListenersNotValid: some (not all) listeners are not accepted. */
-  invalidListeners: string | undefined;
   /** Programmed=False for a reason other than not being accepted. */
   notProgrammed: ListenerProblem | undefined;
   statusAddresses: GatewayStatusAddress[];
@@ -44,13 +42,11 @@ export function evaluateGateway(gateway: Gateway): GatewayContext {
     irName: `gateway/${namespace}/${name}`,
     listeners,
     rejection: undefined,
-    invalidListeners: undefined,
     notProgrammed: undefined,
     statusAddresses: [],
   };
 
   const notAccepted = listeners.filter((l) => !listenerAccepted(l)).map((l) => l.name);
-  if (notAccepted.length > 0) context.invalidListeners = `listeners not accepted: ${notAccepted.join(', ')}`;
 
   const parametersRef = gateway.spec.infrastructure?.parametersRef;
   const unsupportedAddress = (gateway.spec.addresses ?? []).find((a) => addressType(a) !== 'IPAddress');

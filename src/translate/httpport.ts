@@ -110,7 +110,7 @@ function validRules(route: CompiledRoute): CompiledRule[] {
   return route.rules.filter((rule) => rule.invalid === undefined);
 }
 
-function buildRule(route: CompiledRoute, rule: CompiledRule, port: number): IRHttpRule {
+function buildRule(route: CompiledRoute, rule: CompiledRule, scheme: 'http' | 'https', port: number): IRHttpRule {
   const action = rule.action;
   const { kind, namespace, name } = route.info;
   return {
@@ -119,7 +119,7 @@ function buildRule(route: CompiledRoute, rule: CompiledRule, port: number): IRHt
     ...(rule.ruleName === undefined ? {} : { ruleName: rule.ruleName }),
     ...(action.requestHeaders === undefined ? {} : { requestHeaders: action.requestHeaders }),
     ...(action.responseHeaders === undefined ? {} : { responseHeaders: action.responseHeaders }),
-    ...(action.redirect === undefined ? {} : { redirect: resolveRedirect(action.redirect, 'http', port) }),
+    ...(action.redirect === undefined ? {} : { redirect: resolveRedirect(action.redirect, scheme, port) }),
     ...(action.rewrite === undefined ? {} : { rewrite: action.rewrite }),
     mirrors: action.mirrors,
     ...(action.cors === undefined ? {} : { cors: action.cors }),
@@ -146,6 +146,7 @@ function sameTargets(a: readonly BackendTarget[], b: readonly BackendTarget[]): 
 export class HttpPortBuilder {
   readonly #gatewayIrName: string;
   readonly #port: number;
+  readonly #scheme: 'http' | 'https';
   readonly #ruleSets = new WeakMap<CompiledRoute, RouteRules>();
   #listeners: ListenerContext[] = [];
   /** Per listener, the attached routes as this builder last took them in. */
@@ -167,9 +168,11 @@ export class HttpPortBuilder {
   #backends: BackendTarget[] = [];
   #built: IRHttpPort | undefined;
 
-  constructor(gatewayIrName: string, port: number) {
+  /** `scheme`: what the port's listeners speak (HTTPS listeners: https), for redirects that keep it. */
+  constructor(gatewayIrName: string, port: number, scheme: 'http' | 'https' = 'http') {
     this.#gatewayIrName = gatewayIrName;
     this.#port = port;
+    this.#scheme = scheme;
   }
 
   /** The port for these listeners; `changes` names the routes that changed on them since the last build. */
@@ -320,7 +323,7 @@ export class HttpPortBuilder {
       ruleSet = { rules: [], backends: [], positions: new Map(), offset: 0 };
       for (const rule of validRules(route)) {
         ruleSet.positions.set(rule.index, ruleSet.rules.length);
-        ruleSet.rules.push(buildRule(route, rule, this.#port));
+        ruleSet.rules.push(buildRule(route, rule, this.#scheme, this.#port));
         for (const backend of rule.backends) ruleSet.backends.push(backend);
       }
       this.#ruleSets.set(route, ruleSet);

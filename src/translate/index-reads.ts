@@ -36,6 +36,16 @@ export function recordingIndex(index: ResourceIndex, reads: IndexRead[]): Resour
       reads.push({ kind: 'namespaces', namespace, name: '', answer });
       return answer;
     },
+    secret(namespace, name) {
+      const answer = index.secret(namespace, name);
+      reads.push({ kind: 'secrets', namespace, name, answer });
+      return answer;
+    },
+    configMap(namespace, name) {
+      const answer = index.configMap(namespace, name);
+      reads.push({ kind: 'configMaps', namespace, name, answer });
+      return answer;
+    },
   };
 }
 
@@ -49,6 +59,10 @@ function lookUp(index: ResourceIndex, read: IndexRead): unknown {
       return index.referenceGrants(read.namespace);
     case 'namespaces':
       return index.namespaceLabels(read.namespace);
+    case 'secrets':
+      return index.secret(read.namespace, read.name);
+    case 'configMaps':
+      return index.configMap(read.namespace, read.name);
   }
 }
 

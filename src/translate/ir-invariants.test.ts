@@ -1,12 +1,13 @@
 // Every golden IR satisfies the invariants src/ir/types.ts promises the data
-// plane: named backends exist, match rule indexes are in range, hostnames
-// and header match names are lowercase, virtual hosts are distinct per port.
+// plane: named backends and certificates exist (and every one listed is
+// used), match rule indexes are in range, hostnames and header match names
+// are lowercase, virtual hosts and TLS server names are distinct per port.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import type { IR, IRGateway } from '../ir/types.ts';
+import type { IR, IRGateway, IRStreamRoute } from '../ir/types.ts';
 
 const dir = join(import.meta.dirname, 'testdata');
 
@@ -17,8 +18,31 @@ function invariantViolations(gateway: IRGateway): string[] {
     if (key !== backend.name) problems.push(`backend key ${key} names ${backend.name}`);
     if (backend.externalName !== undefined && backend.externalName.hostname !== backend.externalName.hostname.toLowerCase()) problems.push(`${key}: externalName not lowercase`);
   }
+  const usedCertificates = new Set<string>();
+  const useStream = (where: string, route: IRStreamRoute) => {
+    for (const share of route.backends) {
+      if (share.backend === undefined) continue;
+      used.add(share.backend);
+      if (gateway.backends[share.backend] === undefined) problems.push(`${where}: backend ${share.backend} missing`);
+    }
+  };
   for (const port of gateway.ports) {
-    if (port.kind !== 'http') continue;
+    if (port.kind !== 'http') {
+      useStream(port.name, port.route);
+      continue;
+    }
+    const serverNames = new Set<string>();
+    for (const server of port.tls?.servers ?? []) {
+      if (serverNames.has(server.hostname)) problems.push(`${port.name}: TLS server ${server.hostname} twice`);
+      serverNames.add(server.hostname);
+      if (server.hostname !== server.hostname.toLowerCase()) problems.push(`${port.name}: TLS server ${server.hostname} not lowercase`);
+      if (server.mode === 'passthrough' ? server.certificates.length > 0 : server.certificates.length === 0) problems.push(`${port.name} ${server.hostname}: ${server.mode} with ${server.certificates.length} certificates`);
+      for (const name of server.certificates) {
+        usedCertificates.add(name);
+        if (gateway.certificates?.[name] === undefined) problems.push(`${port.name} ${server.hostname}: certificate ${name} missing`);
+      }
+      if (server.route !== undefined) useStream(`${port.name} ${server.hostname}`, server.route);
+    }
     const ruleNames = new Set(port.rules.map((r) => r.name));
     if (ruleNames.size !== port.rules.length) problems.push(`${port.name}: duplicate rule names`);
     for (const rule of port.rules) {
@@ -40,6 +64,7 @@ function invariantViolations(gateway: IRGateway): string[] {
     }
   }
   for (const name of Object.keys(gateway.backends)) if (!used.has(name)) problems.push(`backend ${name} is not used`);
+  for (const name of Object.keys(gateway.certificates ?? {})) if (!usedCertificates.has(name)) problems.push(`certificate ${name} is not used`);
   return problems;
 }
 

@@ -38,7 +38,8 @@ class HostIndex {
   }
 }
 
-function compareAge(a: CompiledRoute, b: CompiledRoute): number {
+/** Oldest first (creationTimestamp), then by "{namespace}/{name}/{kind}": the order conflicts between routes are settled in. */
+export function compareAge(a: CompiledRoute, b: CompiledRoute): number {
   const ta = a.info.creationTimestamp;
   const tb = b.info.creationTimestamp;
   if (ta !== tb) {

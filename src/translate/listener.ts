@@ -9,6 +9,8 @@ import type { ProtocolProfile } from './protocols.ts';
 import { protocolProfile } from './protocols.ts';
 import type { ListenerConflictReason } from './status/reasons.ts';
 import { ListenerReason } from './status/reasons.ts';
+import type { ListenerTlsOptions } from './tls/options.ts';
+import { parseTlsOptions } from './tls/options.ts';
 
 /** Hostname (apis/v1 shared_types.go): lowercase RFC 1123, optional leading "*." label. */
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -30,6 +32,14 @@ export interface ListenerContext {
   /** "gateway/<ns>/<name>/listener/<sectionName>" */
   irName: string;
   profile: ProtocolProfile | undefined;
+  /**
+   * What the listener does with TLS: 'terminate' (HTTPS; TLS with mode
+   * Terminate, the CRD default), 'passthrough' (TLS with mode Passthrough),
+   * undefined for HTTP, TCP and UDP.
+   */
+  tlsMode: 'terminate' | 'passthrough' | undefined;
+  /** tls.options Portico reads (tls/options.ts). */
+  tlsOptions: ListenerTlsOptions;
   supportedKinds: Required<RouteGroupKind>[];
   /** allowedRoutes.kinds entries the protocol cannot carry (ResolvedRefs=False/InvalidRouteKinds). */
   invalidKinds: string[];
@@ -55,6 +65,8 @@ export function evaluateListener(listener: Listener, gatewayNamespace: string, g
     hostname: hostname?.toLowerCase(),
     irName: `gateway/${gatewayNamespace}/${gatewayName}/listener/${listener.name}`,
     profile,
+    tlsMode: undefined,
+    tlsOptions: {},
     supportedKinds: [],
     invalidKinds: [],
     allowsNamespace: () => false,
@@ -75,6 +87,13 @@ export function evaluateListener(listener: Listener, gatewayNamespace: string, g
     context.rejection = { reason: ListenerReason.UnsupportedValue, message: `hostname "${hostname}" ${why}` };
     return context;
   }
+  const tls = tlsShape(listener, profile);
+  if (!tls.ok) {
+    context.rejection = { reason: ListenerReason.UnsupportedValue, message: tls.message };
+    return context;
+  }
+  context.tlsMode = tls.mode;
+  context.tlsOptions = tls.options;
   const namespaces = compileNamespacePolicy(listener, gatewayNamespace);
   if (!namespaces.ok) {
     context.rejection = { reason: ListenerReason.UnsupportedValue, message: namespaces.message };
@@ -82,6 +101,28 @@ export function evaluateListener(listener: Listener, gatewayNamespace: string, g
   }
   context.allowsNamespace = namespaces.policy;
   return context;
+}
+
+/**
+ * The listener's TLS block against its protocol (the Gateway CRD's CEL rules
+ * on listeners): none for HTTP, TCP and UDP; HTTPS terminates; TLS needs a
+ * mode. Passthrough ignores certificateRefs (ListenerTLSConfig.mode).
+ */
+function tlsShape(
+  listener: Listener,
+  profile: ProtocolProfile,
+): { ok: true; mode: ListenerContext['tlsMode']; options: ListenerTlsOptions } | { ok: false; message: string } {
+  const tls = listener.tls;
+  if (profile.family !== 'tls') {
+    return tls === undefined ? { ok: true, mode: undefined, options: {} } : { ok: false, message: `tls must not be set for protocol ${listener.protocol}` };
+  }
+  if (tls === undefined && listener.protocol === 'TLS') return { ok: false, message: 'tls (with mode Terminate or Passthrough) is required for protocol TLS' };
+  const mode = tls?.mode ?? 'Terminate';
+  if (mode !== 'Terminate' && mode !== 'Passthrough') return { ok: false, message: `tls.mode "${String(mode)}" is not one of Terminate, Passthrough` };
+  if (listener.protocol === 'HTTPS' && mode !== 'Terminate') return { ok: false, message: 'tls.mode must be Terminate for protocol HTTPS' };
+  const options = parseTlsOptions(tls?.options);
+  if (!options.ok) return options;
+  return { ok: true, mode: mode === 'Terminate' ? 'terminate' : 'passthrough', options: options.options };
 }
 
 /** Accepted: valid on its own and not conflicted. */

@@ -1,7 +1,8 @@
 // What each listener protocol means to Portico: which route kinds it carries,
-// how listeners sharing a port are told apart, and whether Portico serves it
-// yet. Serving a new protocol is flipping `served` and adding its IR port
-// builder; status, conflicts and attachment already follow this table.
+// how listeners sharing a port are told apart, and whether Portico serves it.
+// Status, conflicts and attachment follow this table; gateway-ir.ts builds
+// each family's ports (HTTP; HTTPS and TLS behind one TLS front per port;
+// TCP; UDP).
 //
 // GRPCRoute on HTTP listeners: the conformance suite attaches its GRPCRoutes
 // to an HTTP listener (h2c with prior knowledge, GRPCRoute docs), so HTTP
@@ -24,10 +25,10 @@ export interface ProtocolProfile {
 
 const PROTOCOLS: Readonly<Record<string, ProtocolProfile>> = {
   HTTP: { family: 'http', hostnameDistinct: true, routeKinds: ['HTTPRoute', 'GRPCRoute'], served: true },
-  HTTPS: { family: 'tls', hostnameDistinct: true, routeKinds: ['HTTPRoute', 'GRPCRoute'], served: false },
-  TLS: { family: 'tls', hostnameDistinct: true, routeKinds: ['TLSRoute'], served: false },
-  TCP: { family: 'tcp', hostnameDistinct: false, routeKinds: ['TCPRoute'], served: false },
-  UDP: { family: 'udp', hostnameDistinct: false, routeKinds: ['UDPRoute'], served: false },
+  HTTPS: { family: 'tls', hostnameDistinct: true, routeKinds: ['HTTPRoute', 'GRPCRoute'], served: true },
+  TLS: { family: 'tls', hostnameDistinct: true, routeKinds: ['TLSRoute'], served: true },
+  TCP: { family: 'tcp', hostnameDistinct: false, routeKinds: ['TCPRoute'], served: true },
+  UDP: { family: 'udp', hostnameDistinct: false, routeKinds: ['UDPRoute'], served: true },
 };
 
 /** The profile of a Gateway API protocol; undefined for anything else. */

@@ -1,14 +1,13 @@
 // Every condition reason translate can write appears in some golden output,
-// so each one is pinned by a case a reviewer has read. ProtocolConflict and
-// PortUnavailable cannot occur while HTTP is the only protocol served
-// (conflicts.test.ts covers ProtocolConflict).
+// so each one is pinned by a case a reviewer has read. PortUnavailable
+// cannot occur: translate does not know which ports the host can bind.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GatewayClassReason, GatewayReason, ListenerReason, RouteReason } from './status/reasons.ts';
 
-const NOT_REACHABLE_YET = new Set(['ProtocolConflict', 'PortUnavailable']);
+const NOT_REACHABLE_YET = new Set(['PortUnavailable']);
 
 test('every reason appears in a golden output', () => {
   const dir = join(import.meta.dirname, 'testdata');

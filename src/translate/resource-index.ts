@@ -1,13 +1,13 @@
 // Lookups over one ResourceSet, so that nothing scans a whole list per route:
-// Services by namespace/name, EndpointSlices by the Service they serve,
-// ReferenceGrants by namespace, namespace labels.
+// Services, Secrets and ConfigMaps by namespace/name, EndpointSlices by the
+// Service they serve, ReferenceGrants by namespace, namespace labels.
 //
 // A ResourceIndexer builds the index of each snapshot from the previous one:
 // a kind whose objects are the same instances as last time (the providers
 // keep unchanged objects' identity) keeps its lookup tables, and the result
 // says which kinds changed, so memoized work that read only unchanged kinds
 // is known to be still valid without looking again (index-reads.ts).
-import type { EndpointSlice, Namespace, Service } from '../model/core.ts';
+import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from '../model/core.ts';
 import { SERVICE_NAME_LABEL } from '../model/core.ts';
 import type { ReferenceGrant } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
@@ -24,10 +24,12 @@ export interface ResourceIndex {
   referenceGrants(namespace: string): readonly ReferenceGrant[];
   /** The same object for as long as the Namespace object (or its absence) stays. */
   namespaceLabels(namespace: string): Labels;
+  secret(namespace: string, name: string): Secret | undefined;
+  configMap(namespace: string, name: string): ConfigMap | undefined;
 }
 
 /** The kinds an index looks up, each with its own tables. */
-export type IndexedKind = 'services' | 'endpointSlices' | 'referenceGrants' | 'namespaces';
+export type IndexedKind = 'services' | 'endpointSlices' | 'referenceGrants' | 'namespaces' | 'secrets' | 'configMaps';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -86,6 +88,8 @@ interface Tables {
   services: Map<string, Service>;
   slices: Map<string, EndpointSlice[]>;
   grants: Map<string, ReferenceGrant[]>;
+  secrets: Map<string, Secret>;
+  configMaps: Map<string, ConfigMap>;
 }
 
 function sameElements(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
@@ -105,7 +109,7 @@ export interface IndexedResources {
 export class ResourceIndexer {
   #sources: Partial<Record<IndexedKind, readonly unknown[]>> = {};
   readonly #namespaces = new NamespaceLabels();
-  #tables: Tables = { services: new Map(), slices: new Map(), grants: new Map() };
+  #tables: Tables = { services: new Map(), slices: new Map(), grants: new Map(), secrets: new Map(), configMaps: new Map() };
 
   index(resources: ResourceSet): IndexedResources {
     const changed = new Set<IndexedKind>();
@@ -114,6 +118,8 @@ export class ResourceIndexer {
       endpointSlices: resources.endpointSlices,
       referenceGrants: resources.referenceGrants,
       namespaces: resources.namespaces,
+      secrets: resources.secrets,
+      configMaps: resources.configMaps,
     };
     for (const kind of Object.keys(sources) as IndexedKind[]) if (!sameElements(this.#sources[kind], sources[kind])) changed.add(kind);
     this.#sources = sources;
@@ -127,6 +133,8 @@ export class ResourceIndexer {
           })
         : this.#tables.slices,
       grants: changed.has('referenceGrants') ? groupBy(byName(resources.referenceGrants), (grant) => namespaceOf(grant.metadata)) : this.#tables.grants,
+      secrets: changed.has('secrets') ? firstByKey(resources.secrets) : this.#tables.secrets,
+      configMaps: changed.has('configMaps') ? firstByKey(resources.configMaps) : this.#tables.configMaps,
     };
     this.#tables = tables;
     if (changed.has('namespaces')) this.#namespaces.update(resources.namespaces);
@@ -138,6 +146,8 @@ export class ResourceIndexer {
         endpointSlices: (namespace, serviceName) => tables.slices.get(key(namespace, serviceName)) ?? EMPTY,
         referenceGrants: (namespace) => tables.grants.get(namespace) ?? EMPTY,
         namespaceLabels: (namespace) => namespaces.labels(namespace),
+        secret: (namespace, name) => tables.secrets.get(key(namespace, name)),
+        configMap: (namespace, name) => tables.configMaps.get(key(namespace, name)),
       },
     };
   }

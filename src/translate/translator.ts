@@ -13,23 +13,24 @@
 // GatewayClasses; judge the Gateways of accepted classes and their listeners;
 // compile every route that names one of those Gateways and attach it per
 // parentRef (HTTPRoutes and GRPCRoutes sharing hostnames on a listener: the
-// older wins); build one IRGateway per serving Gateway; then write the
-// statuses.
+// older wins); resolve each Gateway's certificates and client CAs
+// (tls/gateway-tls.ts); build one IRGateway per serving Gateway; then write
+// the statuses.
 import type { IR, IRGateway } from '../ir/types.ts';
 import type { AnyRoute, GatewayClass } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
 import { namespaceOf } from './defaults.ts';
-import { gatewayServing } from './gateway.ts';
 import { GatewayIRBuilder } from './gateway-ir.ts';
 import { GatewayMemo } from './gateway-memo.ts';
 import { evaluateGatewayClass, gatewayClassAccepted } from './gatewayclass.ts';
 import { regexChecker } from './regex-cache.ts';
 import { ResourceIndexer } from './resource-index.ts';
 import { RouteTable } from './route-table.ts';
-import { buildGatewayStatus } from './status/gateway.ts';
+import { buildGatewayStatus, gatewayServingWithTls } from './status/gateway.ts';
 import { buildGatewayClassStatus } from './status/gatewayclass.ts';
 import type { StatusUpdate } from './status-update.ts';
 import { compareStatuses, StatusInterner } from './status-update.ts';
+import { GatewayTlsResolver } from './tls/gateway-tls.ts';
 
 export interface TranslateOptions {
   /** Portico's controller name: 'portico.dev/gateway-controller'. */
@@ -65,6 +66,7 @@ export function createTranslator(): Translator {
   const gatewayMemo = new GatewayMemo();
   const routes = new RouteTable();
   const irBuilder = new GatewayIRBuilder();
+  const tlsResolver = new GatewayTlsResolver();
   const interner = new StatusInterner();
   let lastController: string | undefined;
 
@@ -98,21 +100,24 @@ export function createTranslator(): Translator {
       lastController = options.controllerName;
       const routed = routes.update(routeObjects(resources), { index, changed, gateways, regex: regexChecker(), stable, controllerName: options.controllerName, now: options.now });
 
-      // Gateway statuses (after attachment, for attachedRoutes) and the IR.
+      // Gateway statuses (after attachment, for attachedRoutes; with their certificates and client CAs) and the IR.
       const irGateways: IRGateway[] = [];
+      tlsResolver.begin();
       for (const gateway of gateways.values()) {
         for (const listener of gateway.listeners) listener.attachedRoutes = routes.attachments.get(listener)?.size ?? 0;
+        const tls = tlsResolver.resolve(gateway, index, options.now);
         statuses.push(interner.intern({
           apiVersion: gateway.gateway.apiVersion,
           kind: 'Gateway',
           metadata: { namespace: gateway.namespace, name: gateway.name },
-          status: buildGatewayStatus(gateway, clock(gateway.gateway.metadata)),
+          status: buildGatewayStatus(gateway, tls, clock(gateway.gateway.metadata)),
         }));
-        if (gatewayServing(gateway)) irGateways.push(irBuilder.build(gateway, routes.attachments, routed.changes, index, changed));
+        if (gatewayServingWithTls(gateway, tls)) irGateways.push(irBuilder.build(gateway, tls, routes.attachments, routed.changes, index, changed));
       }
 
       interner.finish();
       irBuilder.finish();
+      tlsResolver.finish();
       // Classes and Gateways first, then the routes (already in order).
       return { ir: { gateways: irGateways }, statuses: [...statuses.sort(compareStatuses), ...routed.statuses] };
     },

@@ -1,11 +1,23 @@
 // Gateway status: Accepted and Programmed, addresses, one entry per listener
-// (Accepted, Programmed, ResolvedRefs, Conflicted; supportedKinds;
-// attachedRoutes), and attachedListenerSets (0 until ListenerSets attach).
+// (Accepted, Programmed, ResolvedRefs, Conflicted, and OverlappingTLSConfig
+// when true; supportedKinds; attachedRoutes), and attachedListenerSets (0
+// until ListenerSets attach).
+//
+// TLS (tls/gateway-tls.ts): a terminating listener whose certificateRefs are
+// all invalid is Accepted (its configuration is valid) but not Programmed
+// (it cannot serve), with ResolvedRefs=False InvalidCertificateRef or
+// RefNotPermitted; with some valid refs it is Programmed and serves with
+// those, ResolvedRefs still False. An HTTPS listener whose frontend
+// caCertificateRefs are all invalid is Accepted=False NoValidCACertificate
+// (FrontendTLSValidation.caCertificateRefs). Envoy Gateway does the same.
 import type { GatewayStatus, ListenerStatus } from '../../model/gatewayapi.ts';
 import type { GatewayContext } from '../gateway.ts';
 import { gatewayServing } from '../gateway.ts';
-import type { ListenerContext } from '../listener.ts';
+import { ANY_HOST, hostnameCovers } from '../hostname.ts';
+import type { ListenerContext, ListenerProblem } from '../listener.ts';
 import { listenerAccepted } from '../listener.ts';
+import type { GatewayTls, ListenerTls } from '../tls/gateway-tls.ts';
+import { tlsServable } from '../tls/gateway-tls.ts';
 import type { ConditionClock, ConditionState } from './conditions.ts';
 import { conditionFalse, conditionTrue, finalizeConditions } from './conditions.ts';
 import type { ListenerConflictReason } from './reasons.ts';
@@ -68,52 +80,108 @@ export function listenerConflicted(reason: ListenerConflictReason, message: stri
   return conditionTrue(ConditionType.Conflicted, reason, message);
 }
 
+export function listenerRefsNotResolved(problem: ListenerProblem): ConditionState {
+  return conditionFalse(ConditionType.ResolvedRefs, problem.reason, problem.message);
+}
+
+export function listenerOverlappingHostnames(message: string): ConditionState {
+  return conditionTrue(ConditionType.OverlappingTLSConfig, ListenerReason.OverlappingHostnames, message);
+}
+
+// ---------------------------------------------------------------- overlapping TLS hostnames
+
+/**
+ * ListenerConditionOverlappingTLSConfig: accepted HTTPS listeners on one port
+ * whose hostnames overlap ("*.example.com" and "foo.example.com") share TLS
+ * connections through HTTP connection coalescing; the condition is set on
+ * each of them (only when true: it has negative polarity).
+ */
+function overlappingHostnames(listeners: readonly ListenerContext[]): Map<ListenerContext, string> {
+  const https = listeners.filter((l) => l.protocol === 'HTTPS' && listenerAccepted(l));
+  const found = new Map<ListenerContext, string>();
+  for (const a of https) {
+    for (const b of https) {
+      if (a === b || a.port !== b.port || found.has(a)) continue;
+      const ha = a.hostname ?? ANY_HOST;
+      const hb = b.hostname ?? ANY_HOST;
+      if (hostnameCovers(ha, hb) || hostnameCovers(hb, ha)) found.set(a, `the hostname ${ha} overlaps with the hostname ${hb} of listener ${b.name} on port ${a.port}`);
+    }
+  }
+  return found;
+}
+
 // ---------------------------------------------------------------- builders
 
-function listenerConditions(listener: ListenerContext, gateway: GatewayContext): ConditionState[] {
+/** Why the listener is not accepted, its TLS included; undefined when accepted. */
+function listenerRejection(listener: ListenerContext, tls: ListenerTls | undefined): ListenerProblem | undefined {
   const problem = listener.rejection ?? listener.conflict;
+  if (problem !== undefined) return problem;
+  if (tls?.noValidCa === true) return { reason: ListenerReason.NoValidCACertificate, message: tls.caProblem?.message ?? 'no valid CA certificate' };
+  return undefined;
+}
+
+function listenerConditions(listener: ListenerContext, gateway: GatewayContext, tls: ListenerTls | undefined, overlap: string | undefined): ConditionState[] {
+  const problem = listenerRejection(listener, tls);
   const states: ConditionState[] = [];
   states.push(problem === undefined ? listenerAcceptedCondition() : listenerNotAccepted(problem.reason, problem.message));
-  if (!listenerAccepted(listener)) {
-    states.push(listenerNotProgrammed(listener.conflict?.reason ?? ListenerReason.Invalid, problem?.message ?? ''));
+  if (problem !== undefined) {
+    states.push(listenerNotProgrammed(listener.conflict?.reason ?? ListenerReason.Invalid, problem.message));
   } else if (!gatewayServing(gateway)) {
     const why = gateway.rejection === undefined ? 'the Gateway is not programmed' : 'the Gateway is not accepted';
     states.push(listenerNotProgrammed(ListenerReason.Invalid, why));
+  } else if (!tlsServable(tls)) {
+    states.push(listenerNotProgrammed(ListenerReason.Invalid, `no valid certificate to serve with: ${tls?.certificateProblem?.message ?? ''}`));
   } else {
     states.push(listenerProgrammed());
   }
-  states.push(listener.invalidKinds.length > 0 ? listenerInvalidRouteKinds(listener.invalidKinds) : listenerResolvedRefs());
+  // Certificate problems first, then client CA problems, then route kinds.
+  const refProblem = tls?.certificateProblem ?? tls?.caProblem;
+  if (refProblem !== undefined) states.push(listenerRefsNotResolved(refProblem));
+  else states.push(listener.invalidKinds.length > 0 ? listenerInvalidRouteKinds(listener.invalidKinds) : listenerResolvedRefs());
   states.push(listener.conflict === undefined ? listenerNoConflicts() : listenerConflicted(listener.conflict.reason, listener.conflict.message));
+  if (overlap !== undefined) states.push(listenerOverlappingHostnames(overlap));
   return states;
 }
 
-function gatewayConditions(gateway: GatewayContext): ConditionState[] {
-  const { rejection, invalidListeners, notProgrammed } = gateway;
+function gatewayConditions(gateway: GatewayContext, tls: GatewayTls): ConditionState[] {
+  const { rejection, notProgrammed } = gateway;
   if (rejection !== undefined) {
     return [gatewayNotAccepted(rejection.reason, rejection.message), gatewayNotProgrammed(GatewayReason.Invalid, 'the Gateway is not accepted')];
   }
+  const notAccepted = gateway.listeners.filter((l) => listenerRejection(l, tls.listeners.get(l)) !== undefined).map((l) => l.name);
+  if (notAccepted.length === gateway.listeners.length) {
+    // Every listener is out, the last ones for their client CA certificates.
+    const message = `no listener is accepted (${notAccepted.join(', ')})`;
+    return [gatewayNotAccepted(GatewayReason.ListenersNotValid, message), gatewayNotProgrammed(GatewayReason.Invalid, 'the Gateway is not accepted')];
+  }
   return [
-    invalidListeners === undefined ? gatewayAccepted() : gatewayAcceptedListenersNotValid(invalidListeners),
+    notAccepted.length === 0 ? gatewayAccepted() : gatewayAcceptedListenersNotValid(`listeners not accepted: ${notAccepted.join(', ')}`),
     notProgrammed === undefined ? gatewayProgrammed() : gatewayNotProgrammed(notProgrammed.reason, notProgrammed.message),
   ];
 }
 
-export function buildGatewayStatus(gateway: GatewayContext, clock: ConditionClock): GatewayStatus {
+/** Whether the Gateway serves anything: accepted and programmed, with a listener its TLS does not rule out. */
+export function gatewayServingWithTls(gateway: GatewayContext, tls: GatewayTls): boolean {
+  return gatewayServing(gateway) && gateway.listeners.some((l) => listenerRejection(l, tls.listeners.get(l)) === undefined);
+}
+
+export function buildGatewayStatus(gateway: GatewayContext, tls: GatewayTls, clock: ConditionClock): GatewayStatus {
   const previous = gateway.gateway.status;
+  const overlaps = overlappingHostnames(gateway.listeners);
   const listeners: ListenerStatus[] = gateway.listeners.map((listener) => ({
     name: listener.name,
     supportedKinds: listener.supportedKinds.map((k) => ({ group: k.group, kind: k.kind })),
     attachedRoutes: listener.attachedRoutes,
     conditions: finalizeConditions(
-      listenerConditions(listener, gateway),
+      listenerConditions(listener, gateway, tls.listeners.get(listener), overlaps.get(listener)),
       previous?.listeners?.find((l) => l.name === listener.name)?.conditions,
       clock,
     ),
   }));
   return {
     // Addresses are reported only once the Gateway is served on them.
-    ...(gateway.statusAddresses.length > 0 && gatewayServing(gateway) ? { addresses: gateway.statusAddresses } : {}),
-    conditions: finalizeConditions(gatewayConditions(gateway), previous?.conditions, clock),
+    ...(gateway.statusAddresses.length > 0 && gatewayServingWithTls(gateway, tls) ? { addresses: gateway.statusAddresses } : {}),
+    conditions: finalizeConditions(gatewayConditions(gateway, tls), previous?.conditions, clock),
     listeners,
     attachedListenerSets: 0,
   };

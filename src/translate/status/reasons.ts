@@ -8,6 +8,7 @@ export const ConditionType = {
   Conflicted: 'Conflicted',
   PartiallyInvalid: 'PartiallyInvalid',
   SupportedVersion: 'SupportedVersion',
+  OverlappingTLSConfig: 'OverlappingTLSConfig',
 } as const;
 
 export const GatewayClassReason = {
@@ -38,6 +39,12 @@ export const ListenerReason = {
   NoConflicts: 'NoConflicts',
   HostnameConflict: 'HostnameConflict',
   ProtocolConflict: 'ProtocolConflict',
+  InvalidCertificateRef: 'InvalidCertificateRef',
+  RefNotPermitted: 'RefNotPermitted',
+  NoValidCACertificate: 'NoValidCACertificate',
+  InvalidCACertificateRef: 'InvalidCACertificateRef',
+  InvalidCACertificateKind: 'InvalidCACertificateKind',
+  OverlappingHostnames: 'OverlappingHostnames',
 } as const;
 
 export type ListenerConflictReason = typeof ListenerReason.HostnameConflict | typeof ListenerReason.ProtocolConflict;
