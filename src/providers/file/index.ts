@@ -9,7 +9,11 @@
 // checkout`, `cp -r`, an editor saving in steps) the snapshot waits for them,
 // up to the longest wait; and a change that would remove objects (a file gone,
 // or emptied, as a plain write first truncates) is taken in only once it has
-// stood for `debounceMs`, by then completed or confirmed.
+// stood for `debounceMs`, by then completed or confirmed. "Stood" means every
+// look at the file since the first one that found it gone or empty found it
+// so: a file rewritten again and again (truncated, written, truncated...) is
+// never taken in while empty, however the looks fall (a rescan, or the
+// re-check after the debounce, can land inside a later truncation).
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../../load/index.ts';
@@ -99,6 +103,8 @@ export class FileProvider {
   /** When the first snapshot held back for a burst would have gone out. */
   #holdingSince: number | undefined;
   readonly #deferred = new Set<NodeJS.Timeout>();
+  /** Files holding objects last seen gone or emptied, by when that was first seen (see #removalStood). */
+  readonly #emptySince = new Map<string, number>();
   #closed = false;
 
   constructor(options: FileProviderOptions) {
@@ -170,12 +176,12 @@ export class FileProvider {
       const { paths, quick } = this.#pending;
       this.#pending = undefined;
       try {
-        if (paths === 'all' || paths.size === 0 || !this.#readNamed(paths, quick)) {
+        if (paths === 'all' || paths.size === 0 || !this.#readNamed(paths)) {
           const tree = await this.#scan();
           if (this.#folderError !== undefined) this.#logger.info({ dir: this.#dir }, 'the config folder is readable again');
           this.#folderError = undefined;
           this.#watcher?.watchFolders(tree.dirs);
-          await this.#readChanges(tree.files, paths, quick);
+          await this.#readChanges(tree.files, paths);
         }
         if (this.#changedSincePublish.size === 0) continue;
         // More events are on their way: one snapshot for the whole burst, within the longest wait.
@@ -217,17 +223,19 @@ export class FileProvider {
 
   /**
    * Reads the files of a full listing that may have changed; records what did
-   * in #changedSincePublish. For a quick request, a listing without a file
-   * that holds objects changes nothing yet: it is looked at again later.
+   * in #changedSincePublish. A listing without a file that holds objects
+   * changes nothing until that has stood (#removalStood), and a file emptied
+   * keeps its last entry until then: both are looked at again later.
    */
-  async #readChanges(listed: ManifestFile[], request: ScanPaths, quick = false): Promise<void> {
-    if (quick) {
-      const present = new Set(listed.map((file) => file.rel));
-      if ([...this.#files.values()].some((entry) => !present.has(entry.rel) && holdsObjects(entry))) {
-        this.#defer(new Set());
-        return;
-      }
+  async #readChanges(listed: ManifestFile[], request: ScanPaths): Promise<void> {
+    const present = new Set(listed.map((file) => file.rel));
+    const gone = [...this.#files.values()].filter((entry) => !present.has(entry.rel) && holdsObjects(entry));
+    // Evaluated for every gone file (each starts its wait), then: nothing is taken in while one has not stood.
+    if (gone.map((entry) => this.#removalStood(entry.rel)).includes(false)) {
+      this.#defer(new Set());
+      return;
     }
+    for (const entry of gone) this.#emptySince.delete(entry.rel);
     const next = new Map<string, FileEntry>();
     const pacer = new Pacer(PARSE_RUN);
     for (const file of listed) {
@@ -241,6 +249,12 @@ export class FileProvider {
       const content = readContent(file);
       if (content === undefined) continue; // deleted since it was listed
       const { entry, changed } = entryOf(file, content, previous);
+      if (changed && emptied(previous, entry) && !this.#removalStood(file.rel)) {
+        next.set(file.rel, previous as FileEntry);
+        this.#defer(new Set([file.rel]));
+        continue;
+      }
+      if (!emptied(previous, entry)) this.#emptySince.delete(file.rel);
       next.set(file.rel, entry);
       if (changed) this.#changedSincePublish.add(file.rel);
     }
@@ -255,10 +269,10 @@ export class FileProvider {
    * full scan is needed: a folder came or went, or a file is gone while its
    * folder is too (a whole folder may have gone, which must keep the last
    * configuration). Names the scan skips, and files that are not manifests,
-   * are ignored. For a quick request, a file gone or emptied that held
-   * objects is left as it was and looked at again later.
+   * are ignored. A file gone or emptied that held objects is left as it was
+   * until that has stood (#removalStood), and looked at again later.
    */
-  #readNamed(paths: ReadonlySet<string>, quick: boolean): boolean {
+  #readNamed(paths: ReadonlySet<string>): boolean {
     const read: { file: ManifestFile; content: Content }[] = [];
     const gone: string[] = [];
     for (const rel of paths) {
@@ -288,8 +302,9 @@ export class FileProvider {
     const later = new Set<string>();
     for (const rel of gone) {
       const known = this.#files.get(rel) as FileEntry;
-      if (quick && holdsObjects(known)) later.add(rel);
+      if (holdsObjects(known) && !this.#removalStood(rel)) later.add(rel);
       else {
+        this.#emptySince.delete(rel);
         this.#files.delete(rel);
         this.#changedSincePublish.add(rel);
       }
@@ -298,10 +313,12 @@ export class FileProvider {
     for (const { file, content } of read) {
       const previous = this.#files.get(file.rel);
       const { entry, changed } = entryOf(file, content, previous);
-      if (quick && changed && previous !== undefined && holdsObjects(previous) && entry.parse.objects.length === 0 && !entry.parse.syntaxError) {
-        later.add(file.rel); // emptied, or being written: wait and see
-        continue;
-      }
+      if (emptied(previous, entry)) {
+        if (changed && !this.#removalStood(file.rel)) {
+          later.add(file.rel); // emptied, or being written: wait and see
+          continue;
+        }
+      } else this.#emptySince.delete(file.rel);
       this.#files.set(file.rel, entry);
       if (previous === undefined) added = true;
       if (changed) this.#changedSincePublish.add(file.rel);
@@ -310,6 +327,19 @@ export class FileProvider {
     if (added) this.#files = new Map([...this.#files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     if (later.size > 0) this.#defer(later);
     return true;
+  }
+
+  /**
+   * Whether a file that held objects and is now gone or empty has been so at
+   * every look for debounceMs; the first such look starts the wait.
+   */
+  #removalStood(rel: string): boolean {
+    const since = this.#emptySince.get(rel);
+    if (since === undefined) {
+      this.#emptySince.set(rel, performance.now());
+      return false;
+    }
+    return performance.now() - since >= this.#debounceMs;
   }
 
   #assemble(): Assembled {
@@ -348,6 +378,11 @@ function mergeRequests(a: ScanRequest | undefined, b: ScanRequest): ScanRequest 
 
 function holdsObjects(entry: FileEntry): boolean {
   return entry.parse.objects.length > 0 || entry.parse.rejected.length > 0;
+}
+
+/** `entry` holds nothing (and parses: a syntax error keeps the last good objects anyway) where `previous` held objects. */
+function emptied(previous: FileEntry | undefined, entry: FileEntry): boolean {
+  return previous !== undefined && holdsObjects(previous) && !holdsObjects(entry) && !entry.parse.syntaxError;
 }
 
 function mustRead(before: ManifestFile, now: ManifestFile, request: ScanPaths): boolean {

@@ -325,3 +325,25 @@ test('loadDirectoryOnce reads the folder without watching it', async () => {
   assert.match(errors(snapshot)[0] ?? '', /^b\.yaml:\d+: YAML syntax error/);
   await assert.rejects(loadDirectoryOnce(path.join(dir, 'missing')), /ENOENT/);
 });
+
+test('a file rewritten again and again (truncate, write) never publishes a snapshot without its objects, even when a re-check lands in a later truncation', async () => {
+  await put('a.yaml', configMap('a', 'v0'));
+  const { published, next } = await startProvider({ debounceMs: 60 });
+  const before = published.length;
+  const file = path.join(dir, 'a.yaml');
+  // Each round: truncated, written 30 ms later, truncated again 25 ms after
+  // that (near the 60 ms re-check of the first truncation), written again.
+  for (let round = 1; round <= 6; round++) {
+    await writeFile(file, '');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await writeFile(file, configMap('a', `v${round}a`));
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    await writeFile(file, '');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await writeFile(file, configMap('a', `v${round}b`));
+  }
+  await next((s) => valueOf(s, 'a') === 'v6b');
+  await new Promise((resolve) => setTimeout(resolve, 150)); // any re-check still due has run
+  const lacking = published.slice(before).filter((s) => !names(s).includes('a'));
+  assert.deepEqual(lacking.map((s) => s.version), [], 'snapshots without the object');
+});
