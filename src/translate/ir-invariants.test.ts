@@ -64,6 +64,13 @@ function invariantViolations(gateway: IRGateway): string[] {
     }
   }
   for (const name of Object.keys(gateway.backends)) if (!used.has(name)) problems.push(`backend ${name} is not used`);
+  // Backends may present a client certificate from the table too (BackendTLSPolicy with Gateway spec.tls.backend).
+  for (const backend of Object.values(gateway.backends)) {
+    const client = (backend as { tls?: { clientCertificate?: string } }).tls?.clientCertificate;
+    if (client === undefined) continue;
+    usedCertificates.add(client);
+    if (gateway.certificates?.[client] === undefined) problems.push(`${backend.name}: client certificate ${client} missing`);
+  }
   for (const name of Object.keys(gateway.certificates ?? {})) if (!usedCertificates.has(name)) problems.push(`certificate ${name} is not used`);
   return problems;
 }

@@ -4,9 +4,11 @@
 // The objects are drawn from small pools of names, hostnames, paths and
 // times, so that edits often collide: shared hostnames, conflicting
 // listeners, cross-namespace references with and without grants, equal
-// creation times, invalid regexes, routes of both HTTP kinds on one listener.
-import type { EndpointSlice, Namespace, Service } from '../model/core.ts';
-import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ParentReference, ReferenceGrant, TCPRoute } from '../model/gatewayapi.ts';
+// creation times, invalid regexes, routes of both HTTP kinds on one listener,
+// HTTPS, TLS, TCP and UDP listeners with their route kinds, certificates that
+// come, go, expire or are not granted, and client CA bundles.
+import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from '../model/core.ts';
+import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ParentReference, ReferenceGrant, TCPRoute, TLSRoute, UDPRoute } from '../model/gatewayapi.ts';
 import type { AnyObject, ResourceSet } from '../model/resources.ts';
 import { emptyResourceSet, KIND_TO_FIELD } from '../model/resources.ts';
 
@@ -84,11 +86,24 @@ function listener(name: string, r: Random): Listener {
     { namespaces: { from: 'Selector' as const, selector: { matchLabels: { env: 'prod' } } } },
     { namespaces: { from: 'All' as const }, kinds: [{ kind: 'GRPCRoute' }] },
   ]);
+  const protocol = r.chance(0.5) ? 'HTTP' : r.pick(['HTTPS', 'HTTPS', 'TLS', 'TLS', 'TCP', 'UDP']);
+  const refs = [{ name: 'cert' }, { name: 'cert' }, { name: 'cert', namespace: 'ns-b' }, { name: 'gone' }];
+  const certificateRefs = () => [r.pick(refs), ...r.some(refs, 1)];
+  const tls =
+    protocol === 'HTTPS'
+      ? { certificateRefs: certificateRefs(), ...(r.chance(0.2) ? { options: { 'portico.dev/min-tls-version': r.pick(['1.3', '1.1']) } } : {}) }
+      : protocol === 'TLS'
+        ? r.chance(0.5)
+          ? { mode: 'Passthrough' as const }
+          : { mode: 'Terminate' as const, certificateRefs: certificateRefs() }
+        : undefined;
   return {
     name,
-    port: r.pick([80, 80, 8080]),
-    protocol: r.chance(0.9) ? 'HTTP' : 'TCP',
-    ...(hostname === undefined ? {} : { hostname }),
+    // Mostly a port of the protocol's own, sometimes one shared with other protocols (ProtocolConflict; TCP and UDP coexist).
+    port: r.chance(0.2) ? r.pick([80, 443, 9000]) : protocol === 'HTTP' ? r.pick([80, 80, 8080]) : protocol === 'TCP' || protocol === 'UDP' ? 9000 : 443,
+    protocol,
+    ...(hostname === undefined || (r.chance(0.9) && (protocol === 'TCP' || protocol === 'UDP')) ? {} : { hostname }),
+    ...(tls === undefined ? {} : { tls }),
     ...(allowed === undefined ? {} : { allowedRoutes: allowed }),
   };
 }
@@ -99,7 +114,13 @@ function gateway(at: { namespace: string; name: string }, r: Random): Gateway {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: meta(at.namespace, at.name, r),
-    spec: { gatewayClassName: 'portico', listeners: names.map((name) => listener(name, r)) },
+    spec: {
+      gatewayClassName: 'portico',
+      listeners: names.map((name) => listener(name, r)),
+      ...(r.chance(0.3)
+        ? { tls: { frontend: { default: { validation: { caCertificateRefs: r.some([{ group: '', kind: 'ConfigMap', name: 'client-ca' }, { group: '', kind: 'ConfigMap', name: 'client-ca', namespace: 'ns-b' }], 2) } } } } }
+        : {}),
+    },
   };
 }
 
@@ -112,7 +133,12 @@ function service(namespaceName: string, name: string, r: Random): Service {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: meta(namespaceName, name, r),
-    spec: { ports: [{ name: 'http', port: r.chance(0.9) ? 80 : 81, ...(appProtocol === undefined ? {} : { appProtocol }) }] },
+    spec: {
+      ports: [
+        { name: 'http', port: r.chance(0.9) ? 80 : 81, ...(appProtocol === undefined ? {} : { appProtocol }) },
+        ...(r.chance(0.5) ? [{ name: 'dns', port: 53, protocol: 'UDP' as const }] : []),
+      ],
+    },
   };
 }
 
@@ -122,7 +148,7 @@ function endpointSlice(namespaceName: string, serviceName: string, suffix: strin
     kind: 'EndpointSlice',
     metadata: meta(namespaceName, `${serviceName}-${suffix}`, r, { 'kubernetes.io/service-name': serviceName }),
     addressType: 'IPv4',
-    ports: [{ name: 'http', port: r.pick([8080, 8081]) }],
+    ports: [{ name: 'http', port: r.pick([8080, 8081]) }, { name: 'dns', port: 5353, protocol: 'UDP' }],
     endpoints: Array.from({ length: 1 + r.int(3) }, () => ({ addresses: [`10.0.0.${1 + r.int(6)}`], ...(r.chance(0.2) ? { conditions: { ready: false } } : {}) })),
   };
 }
@@ -133,8 +159,8 @@ function referenceGrant(name: string, r: Random): ReferenceGrant {
     kind: 'ReferenceGrant',
     metadata: meta(r.pick(NAMESPACES), name, r),
     spec: {
-      from: [{ group: 'gateway.networking.k8s.io', kind: r.pick(['HTTPRoute', 'GRPCRoute']), namespace: r.pick(NAMESPACES) }],
-      to: [{ group: '', kind: 'Service', ...(r.chance(0.5) ? { name: r.pick(SERVICES) } : {}) }],
+      from: [{ group: 'gateway.networking.k8s.io', kind: r.pick(['HTTPRoute', 'GRPCRoute', 'Gateway', 'TCPRoute']), namespace: r.pick(NAMESPACES) }],
+      to: [{ group: '', kind: r.pick(['Service', 'Service', 'Secret', 'ConfigMap']), ...(r.chance(0.5) ? { name: r.pick([...SERVICES, 'cert', 'client-ca']) } : {}) }],
     },
   };
 }
@@ -205,13 +231,44 @@ function grpcRoute(namespaceName: string, name: string, r: Random): GRPCRoute {
 }
 
 function tcpRoute(namespaceName: string, name: string, r: Random): TCPRoute {
-  return { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata: meta(namespaceName, name, r), spec: { parentRefs: parentRefs(r), rules: [{ backendRefs: [{ name: 'svc-1', port: 80 }] }] } };
+  return { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata: meta(namespaceName, name, r), spec: { parentRefs: parentRefs(r), rules: [{ backendRefs: backendRefs(r) }] } };
+}
+
+function udpRoute(namespaceName: string, name: string, r: Random): UDPRoute {
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'UDPRoute', metadata: meta(namespaceName, name, r), spec: { parentRefs: parentRefs(r), rules: [{ backendRefs: [{ name: r.pick(['svc-1', 'dns']), port: r.pick([53, 80]) }] }] } };
+}
+
+function tlsRoute(namespaceName: string, name: string, r: Random): TLSRoute {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'TLSRoute',
+    metadata: meta(namespaceName, name, r),
+    spec: { parentRefs: parentRefs(r), hostnames: r.some(HOSTNAMES, 2), rules: Array.from({ length: r.chance(0.1) ? 2 : 1 }, () => ({ backendRefs: backendRefs(r) })) },
+  };
+}
+
+/**
+ * Certificate material for the world's Secrets and ConfigMaps (translate
+ * cannot make any: the test hands in test-only PEMs). Each version of a
+ * Secret takes one of `tlsSecrets` (valid, expired, malformed...).
+ */
+export interface WorldPki {
+  tlsSecrets: readonly Pick<Secret, 'type' | 'data' | 'stringData'>[];
+  caPem: string;
+}
+
+function secret(namespaceName: string, name: string, pki: WorldPki, r: Random): Secret {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: meta(namespaceName, name, r), ...r.pick(pki.tlsSecrets) };
+}
+
+function caConfigMap(namespaceName: string, pki: WorldPki, r: Random): ConfigMap {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(namespaceName, 'client-ca', r), data: r.chance(0.8) ? { 'ca.crt': pki.caPem } : { other: 'x' } };
 }
 
 type Maker = (r: Random) => AnyObject;
 
 /** Every object the world may hold, by "Kind/namespace/name", with how to make a version of it. */
-function makers(): Map<string, Maker> {
+function makers(pki: WorldPki | undefined): Map<string, Maker> {
   const all = new Map<string, Maker>();
   const add = (kind: string, namespaceName: string, name: string, make: Maker) => all.set(`${kind}/${namespaceName}/${name}`, make);
   add('GatewayClass', '', 'portico', gatewayClass);
@@ -223,6 +280,12 @@ function makers(): Map<string, Maker> {
     for (let i = 0; i < 6; i++) add('HTTPRoute', ns, `web-${i}`, (r) => httpRoute(ns, `web-${i}`, r));
     for (let i = 0; i < 2; i++) add('GRPCRoute', ns, `rpc-${i}`, (r) => grpcRoute(ns, `rpc-${i}`, r));
     add('TCPRoute', ns, 'tcp', (r) => tcpRoute(ns, 'tcp', r));
+    add('UDPRoute', ns, 'udp', (r) => udpRoute(ns, 'udp', r));
+    for (const name of ['tls-1', 'tls-2']) add('TLSRoute', ns, name, (r) => tlsRoute(ns, name, r));
+    if (pki !== undefined) {
+      add('Secret', ns, 'cert', (r) => secret(ns, 'cert', pki, r));
+      add('ConfigMap', ns, 'client-ca', (r) => caConfigMap(ns, pki, r));
+    }
   }
   for (let i = 0; i < 3; i++) add('ReferenceGrant', '', `grant-${i}`, (r) => referenceGrant(`grant-${i}`, r));
   return all;
@@ -231,19 +294,22 @@ function makers(): Map<string, Maker> {
 /** A world that changes one random object at a time; `resources()` is its current snapshot. */
 export class RandomWorld {
   readonly #random: Random;
-  readonly #makers = makers();
+  readonly #makers: Map<string, Maker>;
   /** Present objects, by key, in the order they were added. */
   readonly #objects = new Map<string, AnyObject>();
 
-  constructor(seed: number) {
+  constructor(seed: number, pki?: WorldPki) {
     this.#random = new Random(seed);
-    for (const [key, make] of this.#makers) if (key.startsWith('GatewayClass/') || key.startsWith('Gateway/') || this.#random.chance(0.6)) this.#objects.set(key, make(this.#random));
+    this.#makers = makers(pki);
+    for (const [key, make] of this.#makers) if (key.startsWith('GatewayClass/') || key.startsWith('Gateway/') || key.startsWith('Secret/') || this.#random.chance(0.6)) this.#objects.set(key, make(this.#random));
   }
 
   /** Adds, removes or replaces one object (or nothing); returns what it did. */
   edit(): string {
     const r = this.#random;
-    const key = r.pick([...this.#makers.keys()]);
+    // Gateways are two keys among many: edit them more often, so listeners of every protocol come and go.
+    const keys = [...this.#makers.keys()];
+    const key = r.chance(0.1) ? r.pick(keys.filter((k) => k.startsWith('Gateway/'))) : r.pick(keys);
     const current = this.#objects.get(key);
     if (r.chance(0.05)) return 'nothing';
     if (current !== undefined && r.chance(0.2) && !key.startsWith('GatewayClass/')) {

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { AnyObject, ResourceSet } from '../model/resources.ts';
 import type { StatusUpdate } from './index.ts';
 import { createTranslator, translate } from './index.ts';
+import type { WorldPki } from './random-world.ts';
 import { RandomWorld } from './random-world.ts';
 import { resourcesFromYaml, TEST_CONTROLLER, TEST_NOW } from './testing.ts';
 
@@ -60,10 +61,24 @@ function timeAt(step: number): string {
   return new Date(Date.UTC(2026, 0, 1, 0, 0, step)).toISOString().replace('.000Z', 'Z');
 }
 
+/** Test-only certificates from the golden inputs: a valid pair, an expired one, a malformed one, a key that does not match; a CA bundle. */
+function worldPki(): WorldPki {
+  const certs = fixture('https-invalid-certificates').secrets;
+  const tlsSecrets = ['good', 'expired', 'malformed', 'mismatched'].map((name) => {
+    const found = certs.find((s) => s.metadata.name === name);
+    assert.ok(found !== undefined, name);
+    return { type: found.type, ...(found.data === undefined ? {} : { data: found.data }), ...(found.stringData === undefined ? {} : { stringData: found.stringData }) };
+  });
+  const caPem = fixture('frontend-mtls').configMaps.find((c) => c.metadata.name === 'client-ca')?.data?.['ca.crt'];
+  assert.ok(caPem !== undefined);
+  return { tlsSecrets, caPem };
+}
+
 test('a Translator gives what translate() gives, byte for byte, over random edit sequences', () => {
-  const seen = { accepted: 0, rejected: 0, partiallyInvalid: 0, matches: 0, kindConflicts: 0 };
+  const seen = { accepted: 0, rejected: 0, partiallyInvalid: 0, matches: 0, kindConflicts: 0, tlsServers: 0, streamPorts: 0, certificateProblems: 0, certificates: 0 };
+  const pki = worldPki();
   for (let seed = 1; seed <= 24; seed++) {
-    const world = new RandomWorld(seed);
+    const world = new RandomWorld(seed, pki);
     const translator = createTranslator();
     const feedback = new StatusFeedback(seed % 4 !== 0);
     const history: string[] = [];
@@ -83,10 +98,14 @@ test('a Translator gives what translate() gives, byte for byte, over random edit
       seen.partiallyInvalid += (full.match(/"type":"PartiallyInvalid"/g) ?? []).length;
       seen.kindConflicts += (full.match(/HTTPRoutes and GRPCRoutes must not share hostnames/g) ?? []).length;
       seen.matches += result.ir.gateways.flatMap((g) => g.ports.flatMap((p) => (p.kind === 'http' ? p.virtualHosts.flatMap((v) => v.matches) : []))).length;
+      seen.tlsServers += result.ir.gateways.flatMap((g) => g.ports.flatMap((p) => (p.kind === 'http' ? (p.tls?.servers ?? []) : []))).length;
+      seen.streamPorts += result.ir.gateways.flatMap((g) => g.ports.filter((p) => p.kind !== 'http')).length;
+      seen.certificates += result.ir.gateways.flatMap((g) => Object.keys(g.certificates ?? {})).length;
+      seen.certificateProblems += (full.match(/"reason":"(InvalidCertificateRef|RefNotPermitted|InvalidCACertificateRef|NoValidCACertificate)"/g) ?? []).length;
     }
   }
   // The random worlds reach the interesting cases (else this test would prove little).
-  for (const [what, count] of Object.entries(seen)) assert.ok(count > 20, `${what}: only ${count} seen`);
+  for (const [what, count] of Object.entries(seen)) assert.ok(count > 20, `${what}: only ${count} seen (${JSON.stringify(seen)})`);
 });
 
 const options = { controllerName: TEST_CONTROLLER, now: TEST_NOW };
