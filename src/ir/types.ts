@@ -304,4 +304,32 @@ export interface IRBackend {
   endpoints: IREndpoint[];
   /** ExternalName Service: resolve this name by DNS at connect time. */
   externalName?: { hostname: string; port: number };
+  /** Speak TLS to the backend (a BackendTLSPolicy targets its Service port). */
+  tls?: IRBackendTls;
+}
+
+/**
+ * TLS from the gateway to a backend (BackendTLSPolicy, GEP-1897; the client
+ * certificate from Gateway spec.tls.backend). Connections made under other
+ * settings are never reused for these.
+ */
+export interface IRBackendTls {
+  /** Sent as SNI; also the name the certificate must carry when `subjectAltNames` is absent. */
+  sni: string;
+  /** PEM bundle of the CAs the backend's chain must lead to. */
+  caPem?: string;
+  /** Trust the well-known public roots instead ("System"). */
+  systemRoots?: boolean;
+  /** The certificate must carry one of these names (then `sni` is not checked). */
+  subjectAltNames?: IRSubjectAltName[];
+  /** Name in the gateway's `certificates`: presented to the backend as the client certificate. */
+  clientCertificate?: string;
+  /** Set when the policy cannot be applied (no valid CA): requests answer 503 without connecting; the text says why. */
+  invalid?: string;
+}
+
+export interface IRSubjectAltName {
+  type: 'Hostname' | 'URI';
+  /** A DNS name (a leading "*." matches one label) or an absolute URI, compared exactly. */
+  value: string;
 }

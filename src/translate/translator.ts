@@ -14,11 +14,15 @@
 // compile every route that names one of those Gateways and attach it per
 // parentRef (HTTPRoutes and GRPCRoutes sharing hostnames on a listener: the
 // older wins); resolve each Gateway's certificates and client CAs
-// (tls/gateway-tls.ts); build one IRGateway per serving Gateway; then write
-// the statuses.
+// (tls/gateway-tls.ts); build one IRGateway per serving Gateway, with TLS to
+// the backends BackendTLSPolicies select (backend-tls-apply.ts); then write
+// the statuses, the policies' last.
 import type { IR, IRGateway } from '../ir/types.ts';
 import type { AnyRoute, GatewayClass } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
+import { BackendTlsApplier } from './backend-tls-apply.ts';
+import { resolveBackendClientCertificate, withClientCertificateCondition } from './backend-tls-client.ts';
+import { buildPolicyStatuses } from './backend-tls-status.ts';
 import { namespaceOf } from './defaults.ts';
 import { GatewayIRBuilder } from './gateway-ir.ts';
 import { GatewayMemo } from './gateway-memo.ts';
@@ -67,6 +71,7 @@ export function createTranslator(): Translator {
   const routes = new RouteTable();
   const irBuilder = new GatewayIRBuilder();
   const tlsResolver = new GatewayTlsResolver();
+  const backendTls = new BackendTlsApplier();
   const interner = new StatusInterner();
   let lastController: string | undefined;
 
@@ -103,23 +108,29 @@ export function createTranslator(): Translator {
       // Gateway statuses (after attachment, for attachedRoutes; with their certificates and client CAs) and the IR.
       const irGateways: IRGateway[] = [];
       tlsResolver.begin();
+      backendTls.begin(resources.backendTLSPolicies, index);
       for (const gateway of gateways.values()) {
         for (const listener of gateway.listeners) listener.attachedRoutes = routes.attachments.get(listener)?.size ?? 0;
         const tls = tlsResolver.resolve(gateway, index, options.now);
+        const client = resolveBackendClientCertificate(gateway, index, options.now);
+        const gatewayClock = clock(gateway.gateway.metadata);
         statuses.push(interner.intern({
           apiVersion: gateway.gateway.apiVersion,
           kind: 'Gateway',
           metadata: { namespace: gateway.namespace, name: gateway.name },
-          status: buildGatewayStatus(gateway, tls, clock(gateway.gateway.metadata)),
+          status: withClientCertificateCondition(buildGatewayStatus(gateway, tls, gatewayClock), client, gateway.gateway.status?.conditions, gatewayClock),
         }));
-        if (gatewayServingWithTls(gateway, tls)) irGateways.push(irBuilder.build(gateway, tls, routes.attachments, routed.changes, index, changed));
+        if (gatewayServingWithTls(gateway, tls)) irGateways.push(backendTls.apply(irBuilder.build(gateway, tls, routes.attachments, routed.changes, index, changed), gateway, client));
       }
+      // BackendTLSPolicies last: their ancestors are the Gateways whose IR uses their Services.
+      const policyStatuses = buildPolicyStatuses(resources.backendTLSPolicies, backendTls, options.controllerName, options.now).map((update) => interner.intern(update));
 
       interner.finish();
       irBuilder.finish();
       tlsResolver.finish();
-      // Classes and Gateways first, then the routes (already in order).
-      return { ir: { gateways: irGateways }, statuses: [...statuses.sort(compareStatuses), ...routed.statuses] };
+      backendTls.finish();
+      // Classes and Gateways first, then the routes (already in order), then the policies.
+      return { ir: { gateways: irGateways }, statuses: [...statuses.sort(compareStatuses), ...routed.statuses, ...policyStatuses] };
     },
   };
 }
