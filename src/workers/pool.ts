@@ -8,6 +8,10 @@
 //
 // Applies and the catching-up of (re)started workers run one at a time, in
 // order, so a worker never misses or reorders a configuration.
+//
+// Each worker is sent a delta against the IR it serves (ir-delta.ts); a
+// worker that holds nothing yet (a restarted one), or not what the pool
+// thinks, gets the whole IR.
 import { fileURLToPath } from 'node:url';
 import type { IR } from '../ir/types.ts';
 import type { Logger } from '../telemetry/log.ts';
@@ -15,6 +19,7 @@ import { mergeSnapshots } from '../telemetry/exposition.ts';
 import type { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
 import { WorkerAnswerError } from './channel.ts';
+import { IREncoder, STALE_BASE } from './ir-delta.ts';
 import type { ListeningAddress, WorkerSettings } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
 import { WorkerSlot } from './slot.ts';
@@ -43,6 +48,7 @@ export class WorkerPool implements Serving {
   #queue: Promise<unknown> = Promise.resolve();
   #generation = 0;
   #target: { generation: number; ir: IR } | undefined;
+  readonly #encoder = new IREncoder();
   /** Counts of workers that have exited, so totals never go backwards. */
   #retired: RequestMetricsSnapshot = { requests: [], connectErrors: [] };
   readonly #retiredRequests: number[];
@@ -167,7 +173,16 @@ export class WorkerPool implements Serving {
   async #applyTo(slot: WorkerSlot, ir: IR): Promise<void> {
     const channel = slot.channel;
     if (channel === undefined) throw new Error('not running');
-    const result = await channel.call('apply', { ir }, APPLY_TIMEOUT_MS);
+    let result;
+    try {
+      result = await channel.call('apply', { delivery: this.#encoder.encode(ir, slot.holds) }, APPLY_TIMEOUT_MS);
+    } catch (error) {
+      if (!(error instanceof WorkerAnswerError && error.message.startsWith(STALE_BASE)) || slot.holds === undefined) throw error;
+      this.#logger.warn({ worker: slot.index, err: error.message }, 'worker does not hold the configuration it was thought to; sending the whole of it');
+      slot.holds = undefined;
+      result = await channel.call('apply', { delivery: this.#encoder.encode(ir) }, APPLY_TIMEOUT_MS);
+    }
+    slot.holds = ir;
     slot.listening = result.listening;
   }
 

@@ -1,12 +1,13 @@
 // What the primary and its worker processes say to each other over the IPC
 // channel (child_process.fork, JSON serialisation: measured faster than
 // 'advanced' for the IR, which is plain JSON data by contract: 17 ms against
-// 28 ms for a 5,000-route IR, 160 ms against 300 ms for 40,000 routes).
+// 28 ms for a 5,000-route IR, 160 ms against 300 ms for 40,000 routes). An
+// IR goes as a delta against the one the worker serves (ir-delta.ts).
 //
 // The primary makes calls (each with an id the answer repeats); a worker also
 // announces, unasked, that it has started or that it cannot go on.
-import type { IR } from '../ir/types.ts';
 import type { MetricsUpdate } from '../telemetry/request-metrics.ts';
+import type { IRDelivery } from './ir-delta.ts';
 
 /** How a worker is set up; passed as its one command-line argument (JSON). */
 export interface WorkerSettings {
@@ -23,7 +24,7 @@ export interface WorkerSettings {
 }
 
 export type WorkerCall =
-  | { id: number; call: 'apply'; ir: IR }
+  | { id: number; call: 'apply'; delivery: IRDelivery }
   /** `full`: every series, else those changed since the last call. */
   | { id: number; call: 'metrics'; full: boolean }
   | { id: number; call: 'stop'; drainTimeoutMs: number };

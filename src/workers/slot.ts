@@ -5,6 +5,7 @@
 // before dying is restarted at once (100 ms).
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { IR } from '../ir/types.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { MetricsState } from '../telemetry/metrics-state.ts';
 import { WorkerChannel } from './channel.ts';
@@ -37,6 +38,8 @@ export class WorkerSlot {
   state: SlotState = 'down';
   /** The generation of the configuration this worker serves (0: none yet). */
   appliedGeneration = 0;
+  /** The IR this worker process last took: the base of the delta it is sent next (none: it gets the whole IR). */
+  holds: IR | undefined;
   listening: ListeningAddress[] = [];
   /** The current process's counts as of the last scrape (or its final ones). */
   metrics = new MetricsState();
@@ -75,6 +78,7 @@ export class WorkerSlot {
     this.#fatal = undefined;
     this.#startedAt = Date.now();
     this.appliedGeneration = 0;
+    this.holds = undefined;
     this.metrics = new MetricsState();
     this.needFullMetrics = true;
     this.state = 'starting';

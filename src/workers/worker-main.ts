@@ -9,6 +9,7 @@ import { createAccessLog } from '../telemetry/access-log.ts';
 import { createLogger } from '../telemetry/log.ts';
 import { requestHook } from '../telemetry/request-hook.ts';
 import { RequestMetrics } from '../telemetry/request-metrics.ts';
+import { IRDecoder } from './ir-delta.ts';
 import type { WorkerCall, WorkerMessage, WorkerResults, WorkerSettings } from './protocol.ts';
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings;
@@ -45,12 +46,18 @@ function stop(drainTimeoutMs: number): Promise<void> {
   return stopping;
 }
 
+const decoder = new IRDecoder();
+
 async function answer(message: WorkerCall): Promise<WorkerResults[keyof WorkerResults]> {
   switch (message.call) {
-    case 'apply':
-      await dataPlane.apply(message.ir);
-      metrics?.configure(message.ir);
+    case 'apply': {
+      // Decoded whole before anything changes; the parts become the base of the next delta only once applied.
+      const decoded = decoder.decode(message.delivery);
+      await dataPlane.apply(decoded.ir);
+      decoder.commit(decoded);
+      metrics?.configure(decoded.ir);
       return { listening: dataPlane.listening() };
+    }
     case 'metrics':
       return metrics?.collect(message.full);
     case 'stop':

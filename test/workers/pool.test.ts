@@ -60,8 +60,30 @@ describe('WorkerPool', () => {
       const [restarted] = workers.workers();
       assert.notEqual(restarted?.pid, victim);
       assert.equal(restarted?.restarts, 1);
-      assert.deepEqual(workers.listening(), [{ port: restarted?.pid, address: 'current' }]);
+      // The restarted worker held nothing: it was sent the whole IR (base 0).
+      assert.deepEqual(workers.listening(), [{ port: restarted?.pid, address: 'current' }, { port: 0, address: 'base' }]);
       assert.ok(logger.entries.some((entry) => entry.msg === 'worker exited; restarting it' && (entry.obj as { reason?: string }).reason === 'signal SIGKILL'));
+    } finally {
+      await workers.close();
+    }
+  });
+
+  test('after the first, each worker is sent deltas against what it holds; one that holds something else is sent the whole IR', async () => {
+    const { pool: workers, logger } = pool();
+    await workers.start();
+    try {
+      const first = ir('first');
+      await workers.apply(first);
+      assert.equal(workers.listening()[1]?.port, 0, 'the first configuration: everything');
+      const second: IR = { gateways: [...first.gateways, ...ir('second').gateways] };
+      await workers.apply(second);
+      const base = workers.listening()[1]?.port ?? 0;
+      assert.ok(base > 0, 'the second: a delta against the first');
+      // A refused configuration leaves every worker on the second, and the next delta is against it.
+      await assert.rejects(workers.apply(ir('refuse-0')));
+      await workers.apply({ gateways: [...second.gateways, ...ir('third').gateways] });
+      assert.ok((workers.listening()[1]?.port ?? 0) > base, 'a delta against the second (delivered after the first)');
+      assert.ok(!logger.entries.some((entry) => entry.level === 'warn'), 'no worker had to be sent everything again');
     } finally {
       await workers.close();
     }
