@@ -4,6 +4,7 @@
 // that cannot start is retried without spinning; one that served for a while
 // before dying is restarted at once (100 ms).
 import { fork } from 'node:child_process';
+import { getCompileCacheDir } from 'node:module';
 import type { ChildProcess } from 'node:child_process';
 import type { IR } from '../ir/types.ts';
 import type { Logger } from '../telemetry/log.ts';
@@ -73,7 +74,7 @@ export class WorkerSlot {
   spawn(): void {
     if (this.#stopRequested) return;
     const { entry, execArgv, settings } = this.#options;
-    const child = fork(entry, [JSON.stringify(settings)], { execArgv, serialization: 'json', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(entry, [JSON.stringify(settings)], { execArgv, env: workerEnv(), serialization: 'json', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#child = child;
     this.#fatal = undefined;
     this.#startedAt = Date.now();
@@ -159,4 +160,10 @@ export class WorkerSlot {
       this.spawn();
     }, delay);
   }
+}
+
+/** The primary's environment, plus its compile cache (bin/portico.js) if it has one and the user set none. */
+function workerEnv(): NodeJS.ProcessEnv {
+  const cache = getCompileCacheDir();
+  return cache === undefined || process.env.NODE_COMPILE_CACHE !== undefined ? process.env : { ...process.env, NODE_COMPILE_CACHE: cache };
 }
