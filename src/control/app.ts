@@ -13,6 +13,7 @@ import { TelemetryRegistry } from '../telemetry/exposition.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { countingReloads } from '../telemetry/reloads.ts';
 import { RequestMetrics } from '../telemetry/request-metrics.ts';
+import { registerConnectionMetrics } from '../workers/connection-metrics.ts';
 import { LocalServing } from '../workers/local.ts';
 import { registerWorkerMetrics } from '../workers/metrics.ts';
 import { WorkerPool } from '../workers/pool.ts';
@@ -66,6 +67,7 @@ export async function startPortico(options: PorticoOptions): Promise<Portico> {
   }
   registerControlMetrics(metrics, () => loop.state);
   registerWorkerMetrics(metrics, () => serving.workers());
+  registerConnectionMetrics(metrics, () => serving.connections(), () => loop.state.ir);
   const provider = new FileProvider({
     dir: options.configDir,
     logger: options.logger.child({ component: 'files' }),

@@ -1,6 +1,7 @@
 // One worker: the data plane runs in this process, with no fork and no IPC,
 // so `PORTICO_WORKERS=1` (benchmarks) and the in-process tests pay nothing
 // for the multi-process machinery.
+import { Http2FrontEnd } from '../dataplane/http2/engine.ts';
 import { DataPlane } from '../dataplane/runtime.ts';
 import type { IR } from '../ir/types.ts';
 import type { AccessLog } from '../telemetry/access-log.ts';
@@ -8,7 +9,7 @@ import type { Logger } from '../telemetry/log.ts';
 import { requestHook } from '../telemetry/request-hook.ts';
 import { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetrics, RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
-import type { ListeningAddress } from './protocol.ts';
+import type { ListeningAddress, PortConnections } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
 
 export interface LocalServingOptions {
@@ -33,6 +34,7 @@ export class LocalServing implements Serving {
       bindAddress: options.bindAddress,
       logger: options.logger,
       reusePort: options.reusePort,
+      http2: new Http2FrontEnd(),
       onRequestComplete: requestHook(options.metrics, options.accessLog),
     });
   }
@@ -55,6 +57,11 @@ export class LocalServing implements Serving {
     if (this.#metrics === undefined) return Promise.resolve([]);
     this.#state.apply(this.#metrics.collect(false));
     return Promise.resolve([this.#state.snapshot()]);
+  }
+
+  connections(): Promise<PortConnections[]> {
+    if (this.#metrics === undefined) return Promise.resolve([]);
+    return Promise.resolve(this.dataPlane.stats().map(({ port, kind, connections }) => ({ port, kind, connections })));
   }
 
   workers(): WorkerStatus[] {

@@ -20,7 +20,7 @@ import type { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
 import { WorkerAnswerError } from './channel.ts';
 import { IREncoder, STALE_BASE } from './ir-delta.ts';
-import type { ListeningAddress, WorkerSettings } from './protocol.ts';
+import type { ListeningAddress, PortConnections, WorkerSettings } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
 import { WorkerSlot } from './slot.ts';
 
@@ -127,6 +127,23 @@ export class WorkerPool implements Serving {
       }
     }));
     return [this.#retired, ...this.#slots.map((slot) => slot.metrics.snapshot())];
+  }
+
+  async connections(): Promise<PortConnections[]> {
+    if (!this.#options.worker.metrics) return [];
+    const answers = await Promise.all(this.#slots.map((slot) => {
+      const channel = slot.channel;
+      if (channel === undefined || slot.state === 'starting') return Promise.resolve([]);
+      return channel.call('connections', {}, SCRAPE_TIMEOUT_MS).catch(() => []); // a busy worker's connections go uncounted this once
+    }));
+    const total = new Map<string, PortConnections>();
+    for (const entry of answers.flat()) {
+      const key = `${entry.kind}/${entry.port}`;
+      const sum = total.get(key);
+      if (sum === undefined) total.set(key, { ...entry });
+      else sum.connections += entry.connections;
+    }
+    return [...total.values()];
   }
 
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {

@@ -27,7 +27,16 @@ export type WorkerCall =
   | { id: number; call: 'apply'; delivery: IRDelivery }
   /** `full`: every series, else those changed since the last call. */
   | { id: number; call: 'metrics'; full: boolean }
+  /** Open client connections per listening port. */
+  | { id: number; call: 'connections' }
   | { id: number; call: 'stop'; drainTimeoutMs: number };
+
+/** Open client connections on one listening port of one kind (UDP: live sessions). */
+export interface PortConnections {
+  port: number;
+  kind: string;
+  connections: number;
+}
 
 export interface ListeningAddress {
   port: number;
@@ -38,6 +47,7 @@ export interface ListeningAddress {
 export interface WorkerResults {
   apply: { listening: ListeningAddress[] };
   metrics: MetricsUpdate | undefined;
+  connections: PortConnections[];
   /** All counts at the end, so the primary's totals lose nothing. */
   stop: MetricsUpdate | undefined;
 }

@@ -2,7 +2,7 @@
 // in this process (one worker) or a pool of worker processes.
 import type { IR } from '../ir/types.ts';
 import type { RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
-import type { ListeningAddress } from './protocol.ts';
+import type { ListeningAddress, PortConnections } from './protocol.ts';
 import type { SlotState } from './slot.ts';
 
 export interface WorkerStatus {
@@ -22,6 +22,8 @@ export interface Serving {
   listening(): ListeningAddress[];
   /** Each process's request counts (empty when metrics are off). */
   telemetry(): Promise<RequestMetricsSnapshot[]>;
+  /** Open client connections per port and kind, over every process (empty when metrics are off). */
+  connections(): Promise<PortConnections[]>;
   /** The worker processes (empty when serving in this process). */
   workers(): WorkerStatus[];
   /** Stops accepting, lets requests in flight finish (up to the drain timeout), then stops. */

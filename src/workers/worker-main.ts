@@ -4,6 +4,7 @@
 // It also drains and exits by itself on SIGTERM/SIGINT (Ctrl-C reaches the
 // whole process group) and when the primary vanishes, so no request in flight
 // is cut off and no worker outlives its primary.
+import { Http2FrontEnd } from '../dataplane/http2/engine.ts';
 import { DataPlane } from '../dataplane/runtime.ts';
 import { createAccessLog } from '../telemetry/access-log.ts';
 import { createLogger } from '../telemetry/log.ts';
@@ -34,6 +35,7 @@ const dataPlane = new DataPlane({
   bindAddress: settings.bindAddress,
   logger: logger.child({ component: 'dataplane' }),
   reusePort: true,
+  http2: new Http2FrontEnd(),
   onRequestComplete: requestHook(metrics, accessLog),
 });
 
@@ -60,6 +62,8 @@ async function answer(message: WorkerCall): Promise<WorkerResults[keyof WorkerRe
     }
     case 'metrics':
       return metrics?.collect(message.full);
+    case 'connections':
+      return dataPlane.stats().map(({ port, kind, connections }) => ({ port, kind, connections }));
     case 'stop':
       await stop(message.drainTimeoutMs);
       return metrics?.collect(true);

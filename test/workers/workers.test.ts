@@ -4,8 +4,8 @@
 // leaves all on the last good configuration, and a killed worker is replaced,
 // caught up with the current configuration, while the other keeps serving.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { Server } from 'node:net';
+import { connect, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startEcho } from '../../src/echo/server.ts';
 import type { EchoServer } from '../../src/echo/server.ts';
@@ -80,6 +80,22 @@ describe('portico serve --workers 2', () => {
       assert.equal(metrics.types.get('portico_http_request_duration_seconds'), 'histogram');
       assert.equal(metrics.sum('portico_config_reloads_total', { result: 'success' }), 1);
     });
+  });
+
+  test('portico_connections_active counts the client connections open on the port, over both workers, with its Gateway', async () => {
+    const labels = { gateway: 'default/gw', port: String(port), kind: 'http' };
+    const open = async (): Promise<number> => (await serve.metrics()).sum('portico_connections_active', labels);
+    const before = await open();
+    const sockets = await Promise.all(Array.from({ length: 6 }, () => new Promise<Socket>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+    })));
+    try {
+      await eventually(async () => assert.equal(await open(), before + 6));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    await eventually(async () => assert.equal(await open(), before));
   });
 
   test('a reload reaches every worker', async () => {
