@@ -96,6 +96,7 @@ export class DataPlane {
       idleTimeoutMs: limits.upstreamIdleTimeoutMs,
       maxIdle: limits.maxIdlePerEndpoint,
       maxHeaderBytes: limits.maxHeaderBytes,
+      onTlsFailure: (endpoint, reason) => options.logger.warn({ endpoint }, reason),
     }, this.#clock);
     this.#clock.add(this.#registry);
     this.#deps = {

@@ -87,7 +87,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cac
     if (backend === undefined) {
       const irBackend = gateway.backends[name];
       if (irBackend === undefined) return undefined; // validateIR rules this out; answer as an invalid share
-      backend = cache === undefined ? new Backend(irBackend, registry, dns) : cache.backend(irBackend, () => new Backend(irBackend, registry, dns));
+      backend = cache === undefined ? new Backend(irBackend, registry, dns, gateway.certificates) : cache.backend(irBackend, () => new Backend(irBackend, registry, dns, gateway.certificates));
       backends.set(name, backend);
       for (const pool of backend.pools) endpointKeys.add(pool.key);
       if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);

@@ -201,7 +201,9 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
       this.#retry();
       return;
     }
-    this.#fail(503, error.code, 'upstream connect error');
+    // As Envoy does, a TLS failure's reason goes in the body ("upstream connect error ... TLS_error ...").
+    const tls = error.code === 'tls_failed' || error.code === 'tls_invalid';
+    this.#fail(503, error.code, tls ? `upstream connect error: ${error.message}` : 'upstream connect error');
   }
 
   #canRetry(): boolean {

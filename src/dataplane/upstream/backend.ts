@@ -1,10 +1,12 @@
 // A backend (an IR cluster) as the proxy uses it: its endpoints' pools and a
 // round-robin cursor over them, or, for an ExternalName Service, a DNS name
 // resolved (through the cache) when a request needs it.
-import type { IRBackend, IRBackendProtocol } from '../../ir/types.ts';
+import type { IRBackend, IRBackendProtocol, IRCertificate } from '../../ir/types.ts';
 import type { DnsCache } from './dns.ts';
 import type { EndpointPool } from './pool.ts';
 import type { PoolRegistry } from './registry.ts';
+import { upstreamTls } from './tls-dialer.ts';
+import type { UpstreamTls } from './tls-dialer.ts';
 
 export type EndpointFailure = 'no_endpoints' | 'dns_failed' | 'unsupported_protocol';
 
@@ -20,16 +22,23 @@ export class Backend {
   readonly #external: { hostname: string; port: number } | undefined;
   readonly #registry: PoolRegistry;
   readonly #dns: DnsCache;
+  /** BackendTLSPolicy: connections are TLS under these settings. */
+  readonly #tls: UpstreamTls | undefined;
+  /** Set when the backend needs TLS this engine cannot give it yet (HTTP/2 over TLS): requests answer 503. */
+  readonly #tlsUnsupported: boolean;
   #next = 0;
 
-  constructor(ir: IRBackend, registry: PoolRegistry, dns: DnsCache) {
+  /** `certificates`: the gateway's table, where IRBackend.tls names its client certificate. */
+  constructor(ir: IRBackend, registry: PoolRegistry, dns: DnsCache, certificates?: Readonly<Record<string, IRCertificate>>) {
     this.name = ir.name;
     this.protocol = ir.protocol;
     this.#registry = registry;
     this.#dns = dns;
     this.#external = ir.externalName;
-    this.#pools = supportedProtocol(ir.protocol)
-      ? ir.endpoints.map((endpoint) => registry.pool(endpoint.address, endpoint.port, poolProtocol(ir.protocol)))
+    this.#tls = ir.tls === undefined ? undefined : upstreamTls(ir.tls, certificates);
+    this.#tlsUnsupported = this.#tls !== undefined && ir.protocol === 'h2c';
+    this.#pools = supportedProtocol(ir.protocol) && !this.#tlsUnsupported
+      ? ir.endpoints.map((endpoint) => registry.pool(endpoint.address, endpoint.port, poolProtocol(ir.protocol), false, this.#tls))
       : [];
   }
 
@@ -48,7 +57,7 @@ export class Backend {
    * resolve() gives the pool.
    */
   pick(): EndpointPool | EndpointFailure | undefined {
-    if (!supportedProtocol(this.protocol)) return 'unsupported_protocol';
+    if (!supportedProtocol(this.protocol) || this.#tlsUnsupported) return 'unsupported_protocol';
     if (this.#external !== undefined) return undefined;
     const count = this.#pools.length;
     if (count === 0) return 'no_endpoints';
@@ -68,7 +77,7 @@ export class Backend {
       }
       const address = addresses[this.#next % addresses.length] as string;
       this.#next = (this.#next + 1) % addresses.length;
-      done(undefined, this.#registry.pool(address, external.port, poolProtocol(this.protocol), true));
+      done(undefined, this.#registry.pool(address, external.port, poolProtocol(this.protocol), true, this.#tls));
     });
   }
 }

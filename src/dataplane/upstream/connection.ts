@@ -3,7 +3,7 @@
 // (response-reader.ts) and hands it to the exchange that owns the connection
 // for that request. Between requests it sits idle in its pool.
 import { connect } from 'node:net';
-import type { Socket } from 'node:net';
+import type { NetConnectOpts, Socket } from 'node:net';
 import { CONTINUE, PAUSE, SKIP_BODY, UPGRADE } from '../http1/parser.ts';
 import type { MessageHead } from '../http1/parser.ts';
 import { CHUNK_END, chunkSizeLine, lastChunk } from '../http1/head.ts';
@@ -83,13 +83,16 @@ export class UpstreamConnection implements ResponseEvents {
   #tunnel: Socket | undefined;
   idleSince = 0;
 
-  /** Opens a connection (the pool waits for its socket's 'connect'). */
-  constructor(pool: ConnectionPool, host: string, port: number, maxHeaderBytes: number) {
+  /**
+   * Opens a connection (the pool waits for its socket's 'connect', or
+   * 'secureConnect' when `dial` opens a TLS connection: tls-dialer.ts).
+   */
+  constructor(pool: ConnectionPool, host: string, port: number, maxHeaderBytes: number, dial: (options: NetConnectOpts) => Socket = connect) {
     this.#pool = pool;
     this.#reader = new ResponseReader(this, maxHeaderBytes);
     // Half-open allowed: a tunnel (after a 101) may keep sending after the backend ends its side.
     // Reads land in memory this connection manages (read-buffers.ts), not a new Buffer each.
-    this.socket = connect({
+    this.socket = dial({
       host, port, noDelay: true, allowHalfOpen: true,
       onread: {
         buffer: () => this.#nextReadBuffer(),

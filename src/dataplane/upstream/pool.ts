@@ -6,6 +6,7 @@
 import type { Sweepable } from '../http1/clock.ts';
 import { UpstreamConnection } from './connection.ts';
 import type { ConnectionPool } from './connection.ts';
+import type { UpstreamTls } from './tls-dialer.ts';
 
 export interface PoolSettings {
   connectTimeoutMs: number;
@@ -13,9 +14,15 @@ export interface PoolSettings {
   maxIdle: number;
   maxHeaderBytes: number;
   now(): number;
+  /** Told why a TLS handshake with a backend failed (at most every TLS_REPORT_INTERVAL_MS per pool). */
+  onTlsFailure?(endpoint: string, reason: string): void;
 }
 
-export type ConnectErrorCode = 'connect_refused' | 'connect_timeout' | 'connect_failed';
+/** A backend failing every handshake would otherwise log once per request. */
+const TLS_REPORT_INTERVAL_MS = 10_000;
+
+/** tls_failed: the TLS handshake or the backend's identity check failed; tls_invalid: the backend's TLS settings are unusable (no connection is tried). */
+export type ConnectErrorCode = 'connect_refused' | 'connect_timeout' | 'connect_failed' | 'tls_failed' | 'tls_invalid';
 
 export class ConnectError extends Error {
   readonly code: ConnectErrorCode;
@@ -42,9 +49,13 @@ export class EndpointPool implements ConnectionPool, Sweepable {
   #connecting = 0;
   /** Created for a DNS answer (ExternalName) rather than a configured endpoint. */
   readonly dynamic: boolean;
+  /** Connections are TLS under these settings (BackendTLSPolicy); part of `key`. */
+  readonly #tls: UpstreamTls | undefined;
+  #tlsReportedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(key: string, address: string, port: number, settings: PoolSettings, dynamic = false) {
+  constructor(key: string, address: string, port: number, settings: PoolSettings, dynamic = false, tls?: UpstreamTls) {
     this.key = key;
+    this.#tls = tls;
     this.address = address;
     this.port = port;
     this.endpoint = `${address}:${port}`;
@@ -72,8 +83,15 @@ export class EndpointPool implements ConnectionPool, Sweepable {
 
   /** Opens a new connection; `done` is called once, with the connection or the reason it failed. */
   connect(done: (error: ConnectError | undefined, connection: UpstreamConnection | undefined) => void): void {
-    const connection = new UpstreamConnection(this, this.address, this.port, this.#settings.maxHeaderBytes);
+    const tls = this.#tls;
+    if (tls?.invalid !== undefined) {
+      const error = new ConnectError('tls_invalid', `the backend's TLS settings are unusable: ${tls.invalid}`);
+      queueMicrotask(() => done(error, undefined));
+      return;
+    }
+    const connection = new UpstreamConnection(this, this.address, this.port, this.#settings.maxHeaderBytes, tls?.dial);
     const socket = connection.socket;
+    let tcpConnected = false;
     let settled = false;
     this.#connecting++;
     const settle = (error: ConnectError | undefined): void => {
@@ -92,10 +110,25 @@ export class EndpointPool implements ConnectionPool, Sweepable {
     };
     const onError = (error: NodeJS.ErrnoException): void => {
       const errno = error.code;
+      if (tls !== undefined && tcpConnected) {
+        const failure = tls.handshakeError(error);
+        const now = this.#settings.now();
+        if (now - this.#tlsReportedAt >= TLS_REPORT_INTERVAL_MS) {
+          this.#tlsReportedAt = now;
+          this.#settings.onTlsFailure?.(this.endpoint, failure.message);
+        }
+        settle(new ConnectError(failure.code, failure.message, errno));
+        return;
+      }
       const code: ConnectErrorCode = errno === 'ECONNREFUSED' ? 'connect_refused' : 'connect_failed';
       settle(new ConnectError(code, `cannot connect to ${this.address}:${this.port}: ${errno ?? error.message}`, errno));
     };
-    socket.once('connect', () => settle(undefined));
+    if (tls === undefined) {
+      socket.once('connect', () => settle(undefined));
+    } else {
+      socket.once('connect', () => (tcpConnected = true));
+      socket.once('secureConnect', () => settle(undefined));
+    }
     socket.on('error', onError);
     if (this.#settings.connectTimeoutMs > 0) {
       socket.setTimeout(this.#settings.connectTimeoutMs, () =>

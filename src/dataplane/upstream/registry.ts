@@ -4,6 +4,7 @@
 import type { Clock, Sweepable } from '../http1/clock.ts';
 import { EndpointPool } from './pool.ts';
 import type { PoolSettings } from './pool.ts';
+import type { UpstreamTls } from './tls-dialer.ts';
 
 export function endpointKey(address: string, port: number, protocol: string): string {
   return `${protocol}|${address}|${port}`;
@@ -22,12 +23,14 @@ export class PoolRegistry implements Sweepable {
   /**
    * The pool for an endpoint, created on first use. `dynamic` pools (for DNS
    * answers) outlive reloads and are dropped once they hold no connection.
+   * TLS pools are keyed by their settings too: connections made under other
+   * TLS settings (or in clear text) are never handed out for these.
    */
-  pool(address: string, port: number, protocol: string, dynamic = false): EndpointPool {
-    const key = endpointKey(address, port, protocol);
+  pool(address: string, port: number, protocol: string, dynamic = false, tls?: UpstreamTls): EndpointPool {
+    const key = endpointKey(address, port, tls === undefined ? protocol : `${protocol}+tls:${tls.key}`);
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = new EndpointPool(key, address, port, this.#settings, dynamic);
+      pool = new EndpointPool(key, address, port, this.#settings, dynamic, tls);
       this.#pools.set(key, pool);
       this.#clock.add(pool);
     }
