@@ -3,10 +3,13 @@
 // GatewayTLSBackendClientCertificate): HTTPS echo backends reached through
 // BackendTLSPolicies — verified hostname and SNI, a wrong hostname or an
 // untrusted CA answered 503, SAN URI matching, the Gateway's client
-// certificate presented to a backend that checks it, and a CA ConfigMap
-// change taking effect without restarting anything.
+// certificate presented to a backend that checks it, a CA ConfigMap change
+// taking effect without restarting anything, and a TLSRoute that terminates
+// encrypting its stream again to the backend.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import { startEcho } from '../../src/echo/server.ts';
 import type { EchoServer } from '../../src/echo/server.ts';
 import type { RequestDescription } from '../../src/echo/describe.ts';
@@ -14,7 +17,7 @@ import type { Harness } from '../support/harness.ts';
 import { startHarness } from '../support/harness.ts';
 import type { Manifest } from '../support/manifests.ts';
 import { backend, httpRoute, toYaml } from '../support/manifests.ts';
-import { eventually } from '../support/net.ts';
+import { eventually, freePort } from '../support/net.ts';
 import { createPki } from '../l4/pki.ts';
 import type { Authority, Issued, Pki } from '../l4/pki.ts';
 
@@ -157,5 +160,86 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
     // And back: a connection made under the old trust is not reused for the new one.
     await harness.write('rotating-ca.yaml', toYaml(configMap('rotating-ca', otherCa.cert)));
     await eventually(async () => assert.equal((await harness.send({ path: '/rotating' })).status, 503));
+  });
+});
+
+/** One HTTP/1.1 request over a TLS connection to the gateway; the raw answer ('' when the gateway closed without one). */
+async function requestOverTls(port: number, servername: string, ca: string): Promise<string> {
+  const socket = tlsConnect({ host: '127.0.0.1', port, servername, ca });
+  socket.on('error', () => {});
+  await once(socket, 'secureConnect');
+  socket.end(`GET /stream HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('BackendTLSPolicy on a TLSRoute that terminates: the stream is encrypted again to the backend', () => {
+  let pki: Pki;
+  let frontCa: Authority;
+  let echo: EchoServer;
+  let harness: Harness;
+  let tlsPort: number;
+
+  before(async () => {
+    pki = await createPki();
+    frontCa = await pki.authority('front-ca');
+    const backendCa = await pki.authority('backend-ca');
+    const front = await frontCa.issue('*.example.com', { dnsNames: ['*.example.com'] });
+    echo = await startEcho({ host: '127.0.0.1', name: 'stream', tls: await backendCa.issue('abc.example.com') });
+    tlsPort = await freePort();
+    harness = await startHarness({
+      backends: [],
+      gateways: (port) => [
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'gw', namespace: 'default' },
+          spec: {
+            gatewayClassName: 'portico',
+            listeners: [
+              { name: 'http', port, protocol: 'HTTP' },
+              { name: 'tls', port: tlsPort, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'front' }] } },
+            ],
+          },
+        },
+      ],
+      extra: [
+        ...backend('stream', echo.port),
+        ...backend('stream-mismatch', echo.port),
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'front', namespace: 'default' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': front.cert, 'tls.key': front.key } },
+        configMap('backend-ca', backendCa.cert),
+        policy('stream', 'stream', { ...caRef('backend-ca'), hostname: 'abc.example.com' }),
+        policy('stream-mismatch', 'stream-mismatch', { ...caRef('backend-ca'), hostname: 'mismatch.example.com' }),
+        ...['stream', 'stream-mismatch'].map((name) => ({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'TLSRoute',
+          metadata: { name, namespace: 'default' },
+          spec: { parentRefs: [{ name: 'gw', sectionName: 'tls' }], hostnames: [`${name}.example.com`], rules: [{ backendRefs: [{ name, port: 80 }] }] },
+        })),
+      ],
+    });
+  });
+
+  after(async () => {
+    await harness.close();
+    await echo.close();
+    await pki.remove();
+  });
+
+  test('the backend sees a TLS connection with the policy hostname as SNI', async () => {
+    const answer = await eventually(async () => {
+      const text = await requestOverTls(tlsPort, 'stream.example.com', frontCa.cert);
+      assert.match(text, /^HTTP\/1\.1 200/);
+      return text;
+    });
+    const seen = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as RequestDescription;
+    assert.equal(seen.tls?.serverName, 'abc.example.com');
+    assert.equal(seen.tls?.negotiatedProtocol, '', 'no ALPN on a stream');
+  });
+
+  test('a backend that fails the policy check gets no stream: the client connection is closed', async () => {
+    assert.equal(await requestOverTls(tlsPort, 'stream-mismatch.example.com', frontCa.cert), '');
   });
 });

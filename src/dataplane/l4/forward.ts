@@ -82,6 +82,12 @@ export function forward(client: Socket, target: StreamTarget, context: ForwardCo
       refuse();
       return;
     }
+    if (destination.tls?.invalid !== undefined) {
+      context.counters.connectFailed++;
+      context.logger.debug({ route: target.route.name, backend: destination.backend, err: destination.tls.invalid }, 'stream backend TLS settings unusable');
+      refuse();
+      return;
+    }
     upstream = connectUpstream(destination.endpoint, context.connectTimeoutMs, (error, socket) => {
       if (clientGone) return;
       if (error !== undefined) {
@@ -104,6 +110,6 @@ export function forward(client: Socket, target: StreamTarget, context: ForwardCo
         },
       });
       context.connections.add(relay);
-    });
+    }, destination.tls);
   });
 }

@@ -2,9 +2,14 @@
 // TCPRoute, UDPRoute or TLSRoute (IRStreamRoute). A weighted pick among the
 // rule's backends per connection (BackendRef.weight), then the backend's
 // endpoints in turn (round robin), or an ExternalName resolved by DNS.
-import type { IRBackend, IREndpoint, IRStreamRoute } from '../../ir/types.ts';
+// Terminated TLS streams reach backends with a BackendTLSPolicy over TLS
+// again (the policy applies to "TLSRoute with termination"; passthrough
+// streams and TCPRoutes are forwarded as they are).
+import type { IRBackend, IRCertificate, IREndpoint, IRStreamRoute } from '../../ir/types.ts';
 import { compileWeights } from '../filters/weights.ts';
 import type { WeightedPicker } from '../filters/weights.ts';
+import { upstreamTls } from '../upstream/tls-dialer.ts';
+import type { UpstreamTls } from '../upstream/tls-dialer.ts';
 
 /** Name resolution for ExternalName backends; the data plane's DnsCache fits. */
 export interface EndpointResolver {
@@ -25,17 +30,21 @@ export interface Destination {
   /** The backend's name in the gateway's `backends`, for logs and metrics. */
   backend: string;
   endpoint: IREndpoint;
+  /** Dial the endpoint over TLS with these settings (IRBackend.tls). */
+  tls?: UpstreamTls;
 }
 
 class BackendCursor {
   /** The backend's name in the gateway's `backends`. */
   readonly name: string;
   readonly backend: IRBackend;
+  readonly tls: UpstreamTls | undefined;
   #next = 0;
 
-  constructor(name: string, backend: IRBackend) {
+  constructor(name: string, backend: IRBackend, tls: UpstreamTls | undefined) {
     this.name = name;
     this.backend = backend;
+    this.tls = tls;
   }
 
   nextOf<T>(items: readonly T[]): T {
@@ -53,14 +62,21 @@ export class StreamTarget {
   readonly #random: () => number;
   #routable: Set<string> | undefined;
 
-  constructor(route: IRStreamRoute, backends: Readonly<Record<string, IRBackend>>, options: { resolver?: EndpointResolver; random?: () => number } = {}) {
+  /** `tlsToBackends`: dial backends that have `tls` over TLS (terminated TLS streams), with the gateway's certificates. */
+  constructor(
+    route: IRStreamRoute,
+    backends: Readonly<Record<string, IRBackend>>,
+    options: { resolver?: EndpointResolver; random?: () => number; tlsToBackends?: { certificates: Readonly<Record<string, IRCertificate>> | undefined } } = {},
+  ) {
     this.route = route;
     this.#weights = compileWeights(route.backends);
     this.#resolver = options.resolver;
     this.#random = options.random ?? Math.random;
     for (const { backend: name } of route.backends) {
       const backend = name === undefined ? undefined : backends[name];
-      if (name !== undefined && backend !== undefined && !this.#cursors.has(name)) this.#cursors.set(name, new BackendCursor(name, backend));
+      if (name === undefined || backend === undefined || this.#cursors.has(name)) continue;
+      const tls = backend.tls === undefined || options.tlsToBackends === undefined ? undefined : upstreamTls(backend.tls, options.tlsToBackends.certificates);
+      this.#cursors.set(name, new BackendCursor(name, backend, tls));
     }
   }
 
@@ -96,11 +112,11 @@ export class StreamTarget {
       done('no_backend', undefined);
       return;
     }
-    const { name, backend } = cursor;
+    const { name, backend, tls } = cursor;
     const external = backend.externalName;
     if (external === undefined) {
       if (backend.endpoints.length === 0) done('no_endpoints', undefined);
-      else done(undefined, { backend: name, endpoint: cursor.nextOf(backend.endpoints) });
+      else done(undefined, { backend: name, endpoint: cursor.nextOf(backend.endpoints), ...(tls === undefined ? {} : { tls }) });
       return;
     }
     if (this.#resolver === undefined) {
@@ -109,7 +125,7 @@ export class StreamTarget {
     }
     this.#resolver.resolve(external.hostname, (error, addresses) => {
       if (error !== undefined || addresses.length === 0) done('dns_failed', undefined);
-      else done(undefined, { backend: name, endpoint: { address: cursor.nextOf(addresses), port: external.port } });
+      else done(undefined, { backend: name, endpoint: { address: cursor.nextOf(addresses), port: external.port }, ...(tls === undefined ? {} : { tls }) });
     });
   }
 }

@@ -245,7 +245,12 @@ export class TlsFrontDoor {
       }
       const target = server.route === undefined || server.mode === 'http'
         ? undefined
-        : new StreamTarget(server.route, gateway.backends, { resolver: this.#services.resolver, random: this.#services.random });
+        : new StreamTarget(server.route, gateway.backends, {
+          resolver: this.#services.resolver,
+          random: this.#services.random,
+          // BackendTLSPolicy applies to TLSRoutes that terminate, not to passthrough.
+          ...(server.mode === 'tcp' ? { tlsToBackends: { certificates } } : {}),
+        });
       return { hostname: server.hostname, server, profile, target };
     });
     this.#servers.retain(keys);
