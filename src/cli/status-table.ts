@@ -13,10 +13,17 @@ interface ListenerStatusView {
   attachedRoutes: number;
   conditions: Condition[];
 }
+interface AncestorStatus {
+  ancestorRef: { namespace?: string; name: string };
+  controllerName: string;
+  conditions: Condition[];
+}
 interface StatusView {
   conditions?: Condition[];
   parents?: ParentStatus[];
   listeners?: ListenerStatusView[];
+  /** Policies (BackendTLSPolicy): one entry per Gateway they affect. */
+  ancestors?: AncestorStatus[];
 }
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
@@ -99,6 +106,15 @@ export function renderTable(statuses: StatusUpdate[], controllerName: string): s
       for (const parent of status.parents ?? []) {
         if (parent.controllerName !== controllerName) continue;
         rows.push([update.kind, `${objectName(update)} → ${parentName(parent)}`, summarize(parent.conditions)]);
+      }
+      continue;
+    }
+    if (status.ancestors !== undefined) {
+      const ours = status.ancestors.filter((ancestor) => ancestor.controllerName === controllerName);
+      if (ours.length === 0) rows.push([update.kind, `${objectName(update)} (no Gateway uses its targets)`, '']);
+      for (const ancestor of ours) {
+        const ref = ancestor.ancestorRef;
+        rows.push([update.kind, `${objectName(update)} → ${ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name}`, summarize(ancestor.conditions)]);
       }
       continue;
     }
