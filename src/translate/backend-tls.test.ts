@@ -158,3 +158,62 @@ test('without BackendTLSPolicies the IR is what it was: no TLS, no client certif
   }
   assert.equal(result.statuses.filter((s) => s.kind === 'BackendTLSPolicy').length, 0);
 });
+
+/** A small deterministic generator (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('a Translator agrees with a fresh translate() over random edits of policies, CA bundles, client certificates and routes', () => {
+  for (const seed of [1, 2, 3]) {
+    const next = random(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+    const translator = createTranslator();
+    let world: ResourceSet = { ...golden };
+    const history: string[] = [];
+    for (let step = 0; step < 40; step++) {
+      const edit = pick(['drop-policy', 'restore-policy', 'ca', 'client', 'age', 'route', 'status']);
+      history.push(edit);
+      if (edit === 'drop-policy' && world.backendTLSPolicies.length > 0) {
+        const victim = pick(world.backendTLSPolicies);
+        world = { ...world, backendTLSPolicies: world.backendTLSPolicies.filter((p) => p !== victim) };
+      } else if (edit === 'restore-policy') {
+        world = { ...world, backendTLSPolicies: golden.backendTLSPolicies };
+      } else if (edit === 'ca') {
+        const pem = pick([CA_PEM, '', 'garbage']);
+        world = { ...world, configMaps: world.configMaps.map((c) => (c.metadata.name === 'backend-ca' ? { ...c, data: { 'ca.crt': pem } } : c)) };
+      } else if (edit === 'client') {
+        const present = world.secrets.some((s) => s.metadata.name === 'client-cert' && s.metadata.namespace === 'infra');
+        world = { ...world, secrets: present ? world.secrets.filter((s) => !(s.metadata.name === 'client-cert' && s.metadata.namespace === 'infra')) : golden.secrets };
+      } else if (edit === 'age') {
+        const target = pick(world.backendTLSPolicies.length > 0 ? world.backendTLSPolicies : golden.backendTLSPolicies);
+        const created = pick(['2024-01-01T00:00:00Z', '2026-01-01T00:00:00Z', undefined]);
+        world = {
+          ...world,
+          backendTLSPolicies: world.backendTLSPolicies.map((p) => (p === target ? { ...p, metadata: { ...p.metadata, ...(created === undefined ? {} : { creationTimestamp: created }) } } : p)),
+        };
+      } else if (edit === 'route') {
+        world = { ...world, httpRoutes: world.httpRoutes.length === golden.httpRoutes.length ? world.httpRoutes.slice(1) : golden.httpRoutes };
+      }
+      const result = translator.translate(world, options);
+      const fresh = translate(world, options);
+      assert.equal(JSON.stringify(result), JSON.stringify(fresh), `seed ${seed}, after ${history.join(', ')}`);
+      if (edit === 'status') {
+        // The statuses written back, as a provider would: conditions keep their lastTransitionTime.
+        world = {
+          ...world,
+          backendTLSPolicies: world.backendTLSPolicies.map((p) => {
+            const written = statusOf(result.statuses, 'BackendTLSPolicy', p.metadata.name)?.status as BackendTLSPolicy['status'];
+            return written === undefined ? p : { ...p, status: written };
+          }),
+        };
+      }
+    }
+  }
+});
