@@ -3,7 +3,8 @@
 // GatewayTLSBackendClientCertificate): HTTPS echo backends reached through
 // BackendTLSPolicies — verified hostname and SNI, a wrong hostname or an
 // untrusted CA answered 503, SAN URI matching, the Gateway's client
-// certificate presented to a backend that checks it, a CA ConfigMap change
+// certificate presented to a backend that checks it, WebSocket over TLS to a
+// kubernetes.io/wss port, a CA ConfigMap change
 // taking effect without restarting anything, and a TLSRoute that terminates
 // encrypting its stream again to the backend.
 import assert from 'node:assert/strict';
@@ -77,6 +78,7 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
       extra: [
         ...services,
         ...backend('mtls', mtls.port),
+        ...backend('wss', secure.port, { appProtocol: 'kubernetes.io/wss' }),
         configMap('backend-ca', backendCa.cert),
         configMap('other-ca', otherCa.cert),
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gateway-client', namespace: 'default' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': clientCert.cert, 'tls.key': clientCert.key } },
@@ -88,10 +90,11 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
         policy('rotating', 'rotating', { ...caRef('rotating-ca'), hostname: 'abc.example.com' }),
         policy('no-ca', 'no-ca', { ...caRef('does-not-exist'), hostname: 'abc.example.com' }),
         policy('mtls', 'mtls', { ...caRef('backend-ca'), hostname: 'abc.example.com' }),
+        policy('wss', 'wss', { ...caRef('backend-ca'), hostname: 'abc.example.com' }),
       ],
       routes: [
         httpRoute('tls', {
-          rules: ['secure', 'mismatch', 'untrusted', 'san-uri', 'san-miss', 'rotating', 'no-ca', 'mtls', 'plain'].map((name) => ({
+          rules: ['secure', 'mismatch', 'untrusted', 'san-uri', 'san-miss', 'rotating', 'no-ca', 'mtls', 'wss', 'plain'].map((name) => ({
             matches: [{ path: { type: 'PathPrefix', value: `/${name}` } }],
             backendRefs: [{ name, port: 80 }],
           })),
@@ -146,6 +149,17 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
     assert.equal(seen.name, 'mtls');
     const presented = seen.tls?.peerCertificates[0]?.replace(/\s+/g, '');
     assert.equal(presented, clientCert.cert.replace(/\s+/g, ''));
+  });
+
+  test('a kubernetes.io/wss Service port with a BackendTLSPolicy carries WebSocket over TLS (GEP-1911)', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${harness.port}/wss`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      socket.addEventListener('open', () => socket.send('hello over TLS'));
+      socket.addEventListener('message', (event) => resolve(String(event.data)));
+      socket.addEventListener('error', () => reject(new Error('websocket error')));
+    });
+    socket.close();
+    assert.equal(reply, 'hello over TLS');
   });
 
   test('a change to the CA ConfigMap takes effect: connections follow the new trust', async () => {

@@ -14,7 +14,7 @@ import type { CompiledRouter } from '../router/compile.ts';
 import { compileHostTable } from '../router/host-table.ts';
 import type { HostTable } from '../router/host-table.ts';
 import type { TlsGatewayParts } from '../tls/front-door.ts';
-import { Backend, supportedProtocol } from '../upstream/backend.ts';
+import { Backend } from '../upstream/backend.ts';
 import type { DnsCache } from '../upstream/dns.ts';
 import type { PoolRegistry } from '../upstream/registry.ts';
 import type { CompileCache } from './config-cache.ts';
@@ -91,7 +91,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cac
       backends.set(name, backend);
       for (const pool of backend.pools) endpointKeys.add(pool.key);
       if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);
-      if (!supportedProtocol(irBackend.protocol)) unsupported.push({ backend: name, protocol: irBackend.protocol });
+      if (backend.unsupported) unsupported.push({ backend: name, protocol: irBackend.tls === undefined ? irBackend.protocol : `${irBackend.protocol} over TLS` });
     }
     return backend;
   };

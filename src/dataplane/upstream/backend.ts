@@ -31,15 +31,20 @@ export class Backend {
   /** `certificates`: the gateway's table, where IRBackend.tls names its client certificate. */
   constructor(ir: IRBackend, registry: PoolRegistry, dns: DnsCache, certificates?: Readonly<Record<string, IRCertificate>>) {
     this.name = ir.name;
-    this.protocol = ir.protocol;
+    this.protocol = wireProtocol(ir);
     this.#registry = registry;
     this.#dns = dns;
     this.#external = ir.externalName;
     this.#tls = ir.tls === undefined ? undefined : upstreamTls(ir.tls, certificates);
     this.#tlsUnsupported = this.#tls !== undefined && ir.protocol === 'h2c';
-    this.#pools = supportedProtocol(ir.protocol) && !this.#tlsUnsupported
-      ? ir.endpoints.map((endpoint) => registry.pool(endpoint.address, endpoint.port, poolProtocol(ir.protocol), false, this.#tls))
+    this.#pools = !this.unsupported
+      ? ir.endpoints.map((endpoint) => registry.pool(endpoint.address, endpoint.port, poolProtocol(this.protocol), false, this.#tls))
       : [];
+  }
+
+  /** This engine cannot speak the backend's protocol (its requests answer 503). */
+  get unsupported(): boolean {
+    return !supportedProtocol(this.protocol) || this.#tlsUnsupported;
   }
 
   /** The pools this backend may use now (for reload bookkeeping). */
@@ -57,7 +62,7 @@ export class Backend {
    * resolve() gives the pool.
    */
   pick(): EndpointPool | EndpointFailure | undefined {
-    if (!supportedProtocol(this.protocol) || this.#tlsUnsupported) return 'unsupported_protocol';
+    if (this.unsupported) return 'unsupported_protocol';
     if (this.#external !== undefined) return undefined;
     const count = this.#pools.length;
     if (count === 0) return 'no_endpoints';
@@ -80,6 +85,16 @@ export class Backend {
       done(undefined, this.#registry.pool(address, external.port, poolProtocol(this.protocol), true, this.#tls));
     });
   }
+}
+
+/**
+ * What goes over the connection: kubernetes.io/wss (WebSocket over TLS) is
+ * WebSocket on a TLS connection when a BackendTLSPolicy gives the TLS (GEP-1911:
+ * HTTPRoute to wss is supported "only if there is a corresponding
+ * BackendTLSPolicy"); without one it stays unsupported.
+ */
+function wireProtocol(ir: IRBackend): IRBackendProtocol {
+  return ir.protocol === 'wss' && ir.tls !== undefined ? 'ws' : ir.protocol;
 }
 
 /** WebSocket and plain HTTP/1.1 backends share connections. */
