@@ -3,7 +3,7 @@
 // candidates did not match. Uses the reference matcher (the executable spec),
 // which the compiled router is tested to agree with.
 import { CONTROLLER_NAME } from '../control/loop.ts';
-import type { IRGateway, IRHttpPort, IRHttpRule } from '../ir/types.ts';
+import type { IRBackendTls, IRGateway, IRHttpPort, IRHttpRule } from '../ir/types.ts';
 import { explainRoute } from '../dataplane/router/reference.ts';
 import type { ConditionFailure, RouteExplanation } from '../dataplane/router/reference.ts';
 import { normalizePath } from '../dataplane/filters/index.ts';
@@ -87,9 +87,18 @@ function describeRule(gateway: IRGateway, rule: IRHttpRule): string[] {
     const endpoints = target?.externalName
       ? `DNS ${target.externalName.hostname}:${target.externalName.port}`
       : (target?.endpoints ?? []).map((e) => `${e.address}:${e.port}`).join(', ') || 'no ready endpoints (503)';
-    lines.push(`${share}% → ${backend.backend} [${endpoints}]`);
+    lines.push(`${share}% → ${backend.backend} [${endpoints}]${describeBackendTls(target?.tls)}`);
   }
   return lines;
+}
+
+/** How the backend is reached over TLS (BackendTLSPolicy), if it is. */
+function describeBackendTls(tls: IRBackendTls | undefined): string {
+  if (tls === undefined) return '';
+  if (tls.invalid !== undefined) return ` over TLS, unusable: ${tls.invalid} (503)`;
+  const identity = tls.subjectAltNames === undefined ? tls.sni : `one of ${tls.subjectAltNames.map((san) => san.value).join(', ')}`;
+  const client = tls.clientCertificate === undefined ? '' : `, presenting ${tls.clientCertificate}`;
+  return ` over TLS (SNI ${tls.sni}, certificate for ${identity} from ${tls.systemRoots === true ? 'the system roots' : 'the policy CA'}${client})`;
 }
 
 function explainPort(gateway: IRGateway, port: IRHttpPort, request: ParsedRequest, path: string): PortExplanation {

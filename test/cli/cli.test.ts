@@ -90,6 +90,35 @@ describe('portico explain', () => {
     assert.match(without.stdout, /header x-canary: absent, wanted Exact "always"/);
     assert.match(without.stdout, /90% → service\/default\/store-v1\/80/);
   });
+
+  test('says when a backend is reached over TLS (BackendTLSPolicy), and when its policy is unusable', async () => {
+    const tlsPolicy = (name: string, validation: Record<string, unknown>) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'BackendTLSPolicy',
+      metadata: { name, namespace: 'default' },
+      spec: { targetRefs: [{ group: '', kind: 'Service', name }], validation },
+    });
+    const folder = await configDir({
+      'gateway.yaml': toYaml(gatewayClass(), gateway({ listeners: [{ name: 'http', port: 8080 }] })),
+      'backends.yaml': toYaml(...backend('public', 9443), ...backend('broken', 9444)),
+      'policies.yaml': toYaml(
+        tlsPolicy('public', { wellKnownCACertificates: 'System', hostname: 'api.example.com' }),
+        tlsPolicy('broken', { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'missing' }], hostname: 'broken.example.com' }),
+      ),
+      'routes.yaml': toYaml(
+        httpRoute('public', { hostnames: ['public.example.com'], rules: [{ backendRefs: [{ name: 'public', port: 80 }] }] }),
+        httpRoute('broken', { hostnames: ['broken.example.com'], rules: [{ backendRefs: [{ name: 'broken', port: 80 }] }] }),
+      ),
+    });
+    try {
+      const ok = await portico(['explain', '--config', folder.dir, 'http://public.example.com:8080/']);
+      assert.match(ok.stdout, /100% → service\/default\/public\/80 \[127\.0\.0\.1:9443\] over TLS \(SNI api\.example\.com, certificate for api\.example\.com from the system roots\)/);
+      const broken = await portico(['explain', '--config', folder.dir, 'http://broken.example.com:8080/']);
+      assert.match(broken.stdout, /over TLS, unusable: no valid CA certificate: .*missing: not found \(503\)/);
+    } finally {
+      await folder.remove();
+    }
+  });
 });
 
 describe('portico serve', () => {
