@@ -2,8 +2,8 @@
 // connections are reused for the same settings and never for others (a
 // policy change gets new connections), big bodies stream both ways over TLS,
 // a failing handshake answers 503 and is logged with its reason (once per
-// interval, not once per request), and dialers and their secure contexts are
-// made once per distinct settings.
+// interval, not once per request), new connections resume the TLS session,
+// and dialers and their secure contexts are made once per distinct settings.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
@@ -24,6 +24,7 @@ describe('upstream TLS', () => {
   let server: Server;
   let port: number;
   let connections = 0;
+  let resumed = 0;
 
   before(async () => {
     pki = await createPki();
@@ -36,10 +37,14 @@ describe('upstream TLS', () => {
       req.on('data', (chunk: Buffer) => (received += chunk.length));
       req.on('end', () => {
         res.setHeader('x-received', String(received));
+        if (req.headers['x-close'] !== undefined) res.setHeader('connection', 'close');
         res.end(size > 0 ? Buffer.alloc(size, 0x61) : `sni=${(req.socket as unknown as { servername?: string }).servername ?? ''}`);
       });
     });
-    server.on('secureConnection', () => connections++);
+    server.on('secureConnection', (socket) => {
+      connections++;
+      if (socket.isSessionReused()) resumed++;
+    });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     port = (server.address() as AddressInfo).port;
@@ -75,6 +80,19 @@ describe('upstream TLS', () => {
       // And a CA that did not sign the backend's certificate: refused, though a trusted connection sits idle.
       await dp.dataPlane.apply(build(tlsTo({ caPem: otherCa.cert }))(dp.port));
       assert.equal((await get(dp.port, '/untrusted')).status, 503);
+    } finally {
+      await dp.close();
+    }
+  });
+
+  it('a new connection to the same endpoint resumes the TLS session (no full handshake)', async () => {
+    // Settings of its own (a trailing newline in the bundle): a dialer with no session from earlier tests.
+    const dp = await startDataPlane(build(tlsTo({ caPem: `${ca.cert}\n` })));
+    try {
+      const start = { connections, resumed };
+      for (let i = 0; i < 3; i++) assert.equal((await get(dp.port, `/close/${i}`, { headers: { 'x-close': '1' } })).status, 200);
+      assert.equal(connections - start.connections, 3, 'the backend closes each connection');
+      assert.ok(resumed - start.resumed >= 1, `later connections resume the first one's session (${resumed - start.resumed} of 2 did)`);
     } finally {
       await dp.close();
     }

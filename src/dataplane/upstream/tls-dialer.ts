@@ -1,7 +1,7 @@
 // TLS to a backend (IRBackend.tls): one UpstreamTls per distinct settings,
 // made when a configuration is compiled, never per connection. It holds the
 // secure context (trusted CAs, the client certificate, TLS 1.2 at least),
-// the identity check (tls-identity.ts), and a key — a hash of everything that
+// the identity check (tls-identity.ts), the sessions to resume, and a key — a hash of everything that
 // shapes a connection — that joins the endpoint in the pool key, so a policy
 // change never reuses a connection made under the old settings.
 //
@@ -94,12 +94,26 @@ function makeDialer(key: string, tls: IRBackendTls, client: IRCertificate | unde
       minVersion: 'TLSv1.2',
     }));
   const checkServerIdentity: IdentityCheck = backendIdentityCheck(servername, tls.subjectAltNames);
+  // The last session each endpoint gave, to resume on the next connection (no
+  // full handshake). Kept per dialer, so never across settings: node:tls skips
+  // the identity check on a resumed session, which was verified under these.
+  const sessions = new Map<string, Buffer>();
   return {
     key,
     invalid: undefined,
     servername,
-    dial: (options, alpn = HTTP1_ALPN) =>
-      connect({ ...options, secureContext, servername, checkServerIdentity, ALPNProtocols: [...alpn], rejectUnauthorized: true }),
+    dial: (options, alpn = HTTP1_ALPN) => {
+      const endpoint = 'host' in options ? `${options.host ?? ''}|${options.port}` : undefined;
+      const session = endpoint === undefined ? undefined : sessions.get(endpoint);
+      const socket = connect({ ...options, secureContext, servername, checkServerIdentity, ALPNProtocols: [...alpn], rejectUnauthorized: true, ...(session === undefined ? {} : { session }) });
+      if (endpoint !== undefined) {
+        socket.on('session', (ticket: Buffer) => {
+          if (sessions.size >= CACHE_LIMIT && !sessions.has(endpoint)) sessions.delete(sessions.keys().next().value as string);
+          sessions.set(endpoint, ticket);
+        });
+      }
+      return socket;
+    },
     handshakeError,
   };
 }
