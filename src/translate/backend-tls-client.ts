@@ -24,6 +24,7 @@ export const GatewayClientCertificateReason = {
   ResolvedRefs: 'ResolvedRefs',
   RefNotPermitted: 'RefNotPermitted',
   InvalidClientCertificateRef: 'InvalidClientCertificateRef',
+  ListenersNotResolved: 'ListenersNotResolved',
 } as const;
 
 export interface BackendClientCertificate {
@@ -51,15 +52,22 @@ export function resolveBackendClientCertificate(gateway: GatewayContext, index: 
 
 /**
  * The Gateway status with the client certificate's ResolvedRefs condition. A
- * ResolvedRefs=False the status already carries (about listeners) is kept;
- * otherwise ours replaces or joins the list.
+ * ResolvedRefs=False the status already carries is kept. The condition also
+ * sums up the listeners' ResolvedRefs (GatewayConditionResolvedRefs): with a
+ * valid client certificate and a listener whose references do not resolve,
+ * it is False with reason ListenersNotResolved.
  */
 export function withClientCertificateCondition(status: GatewayStatus, client: BackendClientCertificate | undefined, previous: readonly Condition[] | undefined, clock: ConditionClock): GatewayStatus {
   if (client === undefined) return status;
   const conditions = status.conditions;
   const existing = conditions.find((c) => c.type === ConditionType.ResolvedRefs);
   if (existing?.status === 'False') return status;
-  const [finalized] = finalizeConditions([client.condition], previous, clock);
+  const unresolved = (status.listeners ?? []).filter((l) => l.conditions.some((c) => c.type === ConditionType.ResolvedRefs && c.status === 'False')).map((l) => l.name);
+  const state =
+    client.condition.status === 'True' && unresolved.length > 0
+      ? conditionFalse(ConditionType.ResolvedRefs, GatewayClientCertificateReason.ListenersNotResolved, `listeners with unresolved references: ${unresolved.join(', ')}`)
+      : client.condition;
+  const [finalized] = finalizeConditions([state], previous, clock);
   const rest = conditions.filter((c) => c.type !== ConditionType.ResolvedRefs);
   return { ...status, conditions: [...rest, finalized as Condition] };
 }

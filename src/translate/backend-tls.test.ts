@@ -7,6 +7,8 @@ import type { ConfigMap } from '../model/core.ts';
 import type { BackendTLSPolicy } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
 import { selectPolicies } from './backend-tls.ts';
+import type { BackendClientCertificate } from './backend-tls-client.ts';
+import { withClientCertificateCondition } from './backend-tls-client.ts';
 import { validatePolicy } from './backend-tls-validation.ts';
 import { createTranslator, translate } from './index.ts';
 import { indexResources } from './resource-index.ts';
@@ -215,5 +217,30 @@ test('a Translator agrees with a fresh translate() over random edits of policies
         };
       }
     }
+  }
+});
+
+test("the Gateway's ResolvedRefs with a backend client certificate: the certificate's verdict, or the listeners' when it is valid", () => {
+  const clock = { now: TEST_NOW, generation: 1 };
+  const condition = (type: string, status: 'True' | 'False', reason: string) => ({ type, status, reason, message: '', lastTransitionTime: TEST_NOW });
+  const listener = (resolved: boolean) => ({ name: 'https', supportedKinds: [], attachedRoutes: 0, conditions: [condition('ResolvedRefs', resolved ? 'True' : 'False', resolved ? 'ResolvedRefs' : 'InvalidCertificateRef')] });
+  const valid: BackendClientCertificate = { name: 'secret/ns/client', condition: { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'ok' } };
+  const invalid: BackendClientCertificate = { condition: { type: 'ResolvedRefs', status: 'False', reason: 'InvalidClientCertificateRef', message: 'missing' } };
+  const cases: { name: string; client: BackendClientCertificate | undefined; listenersResolved: boolean; existing?: boolean; want: string | undefined }[] = [
+    { name: 'no client certificate: no condition added', client: undefined, listenersResolved: true, want: undefined },
+    { name: 'valid, listeners resolved', client: valid, listenersResolved: true, want: 'True/ResolvedRefs' },
+    { name: 'valid, a listener unresolved', client: valid, listenersResolved: false, want: 'False/ListenersNotResolved' },
+    { name: 'invalid wins over listeners', client: invalid, listenersResolved: false, want: 'False/InvalidClientCertificateRef' },
+    { name: 'a False already there is kept', client: valid, listenersResolved: true, existing: true, want: 'False/SomethingElse' },
+  ];
+  for (const c of cases) {
+    const status = {
+      conditions: [condition('Accepted', 'True', 'Accepted'), ...(c.existing === true ? [condition('ResolvedRefs', 'False', 'SomethingElse')] : [])],
+      listeners: [listener(c.listenersResolved)],
+    };
+    const result = withClientCertificateCondition(status, c.client, undefined, clock);
+    const resolved = result.conditions.find((x) => x.type === 'ResolvedRefs');
+    assert.equal(resolved === undefined ? undefined : `${resolved.status}/${resolved.reason}`, c.want, c.name);
+    if (c.client === undefined) assert.equal(result, status, c.name);
   }
 });
