@@ -144,6 +144,18 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
     assert.deepEqual(conditions.map((c) => `${c.type}=${c.status}/${c.reason}`), ['Accepted=False/NoValidCACertificate', 'ResolvedRefs=False/InvalidCACertificateRef']);
   });
 
+  test('policy conditions keep their lastTransitionTime across reloads that do not change them', async () => {
+    type PolicyStatus = { ancestors: { conditions: { type: string; lastTransitionTime: string }[] }[] };
+    const transitions = () => {
+      const status = harness.portico.loop.state.statuses.find((s) => s.kind === 'BackendTLSPolicy' && s.metadata.name === 'secure')?.status as PolicyStatus | undefined;
+      return status?.ancestors[0]?.conditions.map((c) => `${c.type}@${c.lastTransitionTime}`) ?? [];
+    };
+    const before = transitions();
+    assert.equal(before.length, 2);
+    await harness.write('unrelated.yaml', toYaml(configMap('unrelated', 'nothing')));
+    assert.deepEqual(transitions(), before);
+  });
+
   test("the Gateway's client certificate is presented to TLS backends", async () => {
     const seen = await harness.echo({ path: '/mtls' });
     assert.equal(seen.name, 'mtls');
