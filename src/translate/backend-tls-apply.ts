@@ -115,9 +115,20 @@ export class BackendTlsApplier {
     }
     const certificates = clientUsed ? withCertificate(ir.certificates, client?.name as string, client?.certificate as IRCertificate) : ir.certificates;
 
-    const previous = this.#gateways.get(ir.name);
-    const unchanged = previous !== undefined && previous.input === ir && sameRecord(previous.output.backends, backends) && sameCertificates(previous.output.certificates, certificates);
-    const output = unchanged ? previous.output : { ...ir, backends, ...(certificates === undefined ? {} : { certificates }) };
+    // No backend of this Gateway takes TLS: its IR as built.
+    if (certificates === ir.certificates && sameRecord(ir.backends, backends)) return ir;
+    // Otherwise last run's records (and IRGateway) while they hold the same, so later stages can tell by identity.
+    const previous = this.#gateways.get(ir.name)?.output;
+    const sameBackends = previous !== undefined && sameRecord(previous.backends, backends);
+    const sameTable = previous !== undefined && sameCertificates(previous.certificates, certificates);
+    const output =
+      sameBackends && sameTable && this.#gateways.get(ir.name)?.input === ir
+        ? previous
+        : {
+            ...ir,
+            backends: sameBackends ? previous.backends : backends,
+            ...(certificates === undefined ? {} : { certificates: sameTable ? (previous.certificates as Record<string, IRCertificate>) : certificates }),
+          };
     this.#nextGateways.set(ir.name, { input: ir, output });
     return output;
   }

@@ -149,6 +149,16 @@ test('incremental: unchanged backends and policy statuses are the same objects; 
   // And back: the policy is usable again.
   const third = translator.translate(golden, options);
   assert.equal(backendOf(third, 'gw', 'service/infra/secure/443')?.tls?.invalid, undefined);
+
+  // A route edit that names the same backends: a new IRGateway, the same backends and certificate records.
+  const web = golden.httpRoutes.find((r) => r.metadata.name === 'web') as ResourceSet['httpRoutes'][number];
+  const rules = web.spec.rules ?? [];
+  const reordered: ResourceSet = { ...golden, httpRoutes: golden.httpRoutes.map((r) => (r === web ? { ...web, spec: { ...web.spec, rules: [...rules.slice(1), ...rules.slice(0, 1)] } } : r)) };
+  const fourth = translator.translate(reordered, options);
+  const gatewayOf = (result: typeof first) => result.ir.gateways.find((g) => g.name === 'gateway/infra/gw');
+  assert.notEqual(gatewayOf(fourth), gatewayOf(third));
+  assert.equal(gatewayOf(fourth)?.backends, gatewayOf(third)?.backends);
+  assert.equal(gatewayOf(fourth)?.certificates, gatewayOf(third)?.certificates);
 });
 
 test('without BackendTLSPolicies the IR is what it was: no TLS, no client certificate in the table', () => {
