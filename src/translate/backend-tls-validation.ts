@@ -5,9 +5,10 @@
 //   Gateway also reads) in the policy's namespace, with the bundle under
 //   ca.crt. Another group or kind → ResolvedRefs=False InvalidKind; a missing
 //   object or key, or no readable certificate in it → ResolvedRefs=False
-//   InvalidCACertificateRef (the message names the ref). Valid bundles are
-//   joined. When no ref is valid the policy is also Accepted=False
-//   NoValidCACertificate, and requests to its backends fail with a 5xx.
+//   InvalidCACertificateRef (the message names the ref). "Connections using
+//   an invalid CACertificateRef MUST fail": with any ref invalid, requests to
+//   the policy's backends answer 503 (Envoy Gateway fails them too); when no
+//   ref is valid the policy is also Accepted=False NoValidCACertificate.
 // - wellKnownCACertificates "System" trusts the well-known public roots;
 //   another value → Accepted=False Invalid (so do both or neither set, which
 //   the CRD's CEL rules forbid).
@@ -110,7 +111,8 @@ export function validatePolicy(policy: BackendTLSPolicy, index: ResourceIndex): 
   const first = problems[0];
   const resolvedRefs = first === undefined ? RESOLVED : conditionFalse(ConditionType.ResolvedRefs, first.reason, problems.map((p) => p.message).join('; '));
   if (pems.length === 0) return notAccepted(base, PolicyReason.NoValidCACertificate, `no valid CA certificate: ${resolvedRefs.message}`, resolvedRefs);
-  return { tls: { ...base, caPem: pems.join('') }, accepted: policyAccepted(), resolvedRefs };
+  const tls: IRBackendTls = { ...base, caPem: pems.join(''), ...(first === undefined ? {} : { invalid: `invalid CA certificate reference: ${resolvedRefs.message}` }) };
+  return { tls, accepted: policyAccepted(), resolvedRefs };
 }
 
 export function policyAccepted(): ConditionState {

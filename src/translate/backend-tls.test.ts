@@ -99,7 +99,7 @@ test('policy validation: Accepted and ResolvedRefs reasons, and what the backend
     { name: 'missing ConfigMap', validation: { wellKnownCACertificates: undefined, caCertificateRefs: [cm('nope')] }, accepted: 'False/NoValidCACertificate', resolved: 'False/InvalidCACertificateRef', usable: false },
     { name: 'unreadable bundle', validation: { wellKnownCACertificates: undefined, caCertificateRefs: [cm('garbage')] }, accepted: 'False/NoValidCACertificate', resolved: 'False/InvalidCACertificateRef', usable: false },
     { name: 'unknown kind', validation: { wellKnownCACertificates: undefined, caCertificateRefs: [{ group: 'invalid.io', kind: 'InvalidKind', name: 'x' }] }, accepted: 'False/NoValidCACertificate', resolved: 'False/InvalidKind', usable: false },
-    { name: 'one good, one missing', validation: { wellKnownCACertificates: undefined, caCertificateRefs: [cm('nope'), cm('ca')] }, accepted: 'True/Accepted', resolved: 'False/InvalidCACertificateRef', usable: true },
+    { name: 'one good, one missing: Accepted, but connections fail', validation: { wellKnownCACertificates: undefined, caCertificateRefs: [cm('nope'), cm('ca')] }, accepted: 'True/Accepted', resolved: 'False/InvalidCACertificateRef', usable: false },
     { name: 'unknown well-known set', validation: { wellKnownCACertificates: 'example.com/roots' }, accepted: 'False/Invalid', resolved: 'True/ResolvedRefs', usable: false },
     { name: 'both set', validation: { caCertificateRefs: [cm('ca')] }, accepted: 'False/Invalid', resolved: 'True/ResolvedRefs', usable: false },
     { name: 'neither set', validation: { wellKnownCACertificates: undefined }, accepted: 'False/Invalid', resolved: 'True/ResolvedRefs', usable: false },
