@@ -2,17 +2,19 @@
 // Service port a policy selects (backend-tls.ts) gets that policy's TLS
 // settings (backend-tls-validation.ts) and, when the Gateway sets one, the
 // Gateway's backend client certificate (backend-tls-client.ts), which joins
-// the Gateway's certificate table. Backends of every route kind are covered
-// (HTTPRoute, GRPCRoute, TLSRoute, mirrors): they meet in the Gateway's
-// `backends`. While doing so it notes, for each policy, the Gateways whose
-// routes use a Service port it selects: its status ancestors
+// the Gateway's certificate table. The policy applies where the spec gives
+// it (BackendTLSPolicySpec.targetRefs, Extended support): backends of
+// HTTPRoute and GRPCRoute rules, their mirrors, and TLSRoutes that terminate;
+// a Service port reached only by TLS passthrough, TCPRoutes or UDPRoutes
+// takes no TLS. While doing so it notes, for each policy, the Gateways whose
+// routes use a Service port it selects that way: its status ancestors
 // (backend-tls-status.ts).
 //
 // Runs after gateway-ir.ts built the Gateway's IR, and keeps identities as
 // that does: a backend is the same object while its input backend and TLS
 // settings are, and a Gateway whose backends and certificates all stayed is
 // last run's object.
-import type { IRBackend, IRBackendTls, IRCertificate, IRGateway } from '../ir/types.ts';
+import type { IRBackend, IRBackendTls, IRCertificate, IRGateway, IRPort } from '../ir/types.ts';
 import type { BackendTLSPolicy } from '../model/gatewayapi.ts';
 import type { BackendClientCertificate } from './backend-tls-client.ts';
 import type { PolicySelection, ServicePortTarget } from './backend-tls.ts';
@@ -46,6 +48,27 @@ function servicePortOf(backend: IRBackend, index: ResourceIndex): ServicePortTar
   const port = Number(portText);
   const servicePort = index.service(namespace, service)?.spec.ports?.find((p) => p.port === port && servicePortProtocol(p) === 'TCP');
   return { namespace, service, portName: servicePort?.name };
+}
+
+/** Names of the backends on a port that BackendTLSPolicy applies to (worked out once per port object). */
+const policyBackendsOfPort = new WeakMap<IRPort, ReadonlySet<string>>();
+
+function policyBackends(port: IRPort): ReadonlySet<string> {
+  let names = policyBackendsOfPort.get(port);
+  if (names !== undefined) return names;
+  const found = new Set<string>();
+  if (port.kind === 'http') {
+    for (const rule of port.rules) {
+      for (const share of rule.backends) if (share.backend !== undefined) found.add(share.backend);
+      for (const mirror of rule.mirrors) found.add(mirror.backend);
+    }
+    for (const server of port.tls?.servers ?? []) {
+      if (server.mode !== 'tcp') continue;
+      for (const share of server.route?.backends ?? []) if (share.backend !== undefined) found.add(share.backend);
+    }
+  }
+  policyBackendsOfPort.set(port, (names = found));
+  return names;
 }
 
 function sameRecord<T>(a: Readonly<Record<string, T>> | undefined, b: Readonly<Record<string, T>> | undefined): boolean {
@@ -102,8 +125,9 @@ export class BackendTlsApplier {
     const index = this.#index as ResourceIndex;
     const backends: Record<string, IRBackend> = {};
     let clientUsed = false;
+    const applicable = ir.ports.length === 1 ? policyBackends(ir.ports[0] as IRPort) : new Set(ir.ports.flatMap((port) => [...policyBackends(port)]));
     for (const [name, backend] of Object.entries(ir.backends)) {
-      const target = servicePortOf(backend, index);
+      const target = applicable.has(name) ? servicePortOf(backend, index) : undefined;
       const policy = target === undefined ? undefined : this.#policyFor(target, gateway);
       if (policy === undefined) {
         backends[name] = backend;
