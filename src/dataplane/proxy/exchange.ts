@@ -10,10 +10,11 @@
 import type { IRWeightedBackend } from '../../ir/types.ts';
 import type { HttpLimits } from '../http1/limits.ts';
 import type { MessageHead } from '../http1/parser.ts';
-import type { BodySink, ResponseListener, ServerRequest } from '../http1/server-request.ts';
+import type { BodySink, ResponseListener } from '../http1/server-request.ts';
 import type { Backend, EndpointFailure } from '../upstream/backend.ts';
-import type { ResponseHandler, UpstreamConnection, UpstreamError } from '../upstream/connection.ts';
-import type { ConnectError, EndpointPool } from '../upstream/pool.ts';
+import type { BackendStream, ResponseHandler, UpstreamError } from '../upstream/connection.ts';
+import type { BackendPool, ConnectError } from '../upstream/pool.ts';
+import type { ClientRequest } from './client-request.ts';
 import type { RuleRuntime } from './config.ts';
 import { localReply } from './local-reply.ts';
 import type { MirrorRequest } from './mirror.ts';
@@ -31,7 +32,7 @@ export interface ExchangeOutcome {
 }
 
 export interface ExchangeSpec {
-  request: ServerRequest;
+  request: ClientRequest;
   rule: RuleRuntime;
   share: IRWeightedBackend;
   backend: Backend;
@@ -53,9 +54,9 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 
 export class Exchange implements BodySink, ResponseHandler, ResponseListener {
   readonly #spec: ExchangeSpec;
-  readonly #request: ServerRequest;
-  #connection: UpstreamConnection | undefined;
-  #pool: EndpointPool | undefined;
+  readonly #request: ClientRequest;
+  #connection: BackendStream | undefined;
+  #pool: BackendPool | undefined;
   /** Every body chunk so far, while the body still fits the retry buffer; undefined once it does not. */
   #replay: Buffer[] | undefined;
   #replayBytes = 0;
@@ -132,7 +133,7 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
   }
 
   #writeBody(chunk: Buffer): void {
-    const connection = this.#connection as UpstreamConnection;
+    const connection = this.#connection as BackendStream;
     if (!connection.write(chunk, this.#spec.chunked)) this.#request.pauseBody();
   }
 
@@ -154,7 +155,7 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
     }
   }
 
-  #useEndpoint(pool: EndpointPool, fresh: boolean): void {
+  #useEndpoint(pool: BackendPool, fresh: boolean): void {
     this.#pool = pool;
     const backendRequestMs = this.#spec.rule.ir.timeouts?.backendRequestMs;
     if (backendRequestMs !== undefined && backendRequestMs > 0 && this.#tryTimer === undefined) {
@@ -175,7 +176,7 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
     });
   }
 
-  #send(connection: UpstreamConnection): void {
+  #send(connection: BackendStream): void {
     this.#connection = connection;
     this.#sentAt = performance.now();
     connection.start(this, this.#spec.method, this.#spec.head);

@@ -6,7 +6,6 @@
 // started with whatever reloads happen meanwhile.
 import type { IRWeightedBackend } from '../../ir/types.ts';
 import type { RequestHandler } from '../http1/server-connection.ts';
-import type { ServerRequest } from '../http1/server-request.ts';
 import type { HttpLimits } from '../http1/limits.ts';
 import { corsDecision } from '../filters/cors.ts';
 import { normalizePath } from '../filters/path.ts';
@@ -14,6 +13,7 @@ import { redirectLocation, rewriteTarget } from '../filters/url.ts';
 import { applyHeaderEdits } from '../filters/headers.ts';
 import type { RouteMatch, RouteRequest } from '../router/request.ts';
 import type { Backend } from '../upstream/backend.ts';
+import type { ClientRequest } from './client-request.ts';
 import type { PortConfig, RuleRuntime } from './config.ts';
 import { Exchange } from './exchange.ts';
 import type { ExchangeOutcome } from './exchange.ts';
@@ -78,7 +78,7 @@ export class ProxyHandler implements RequestHandler {
     });
   }
 
-  onRequest(request: ServerRequest): void {
+  onRequest(request: ClientRequest): void {
     const config = this.#deps.config();
     const hook = this.#deps.onRequestComplete;
     const log = hook === undefined ? undefined : new LogContext(request, performance.now(), hook, config);
@@ -152,7 +152,7 @@ export class ProxyHandler implements RequestHandler {
   }
 
   #forward(
-    request: ServerRequest, match: RouteMatch, rule: RuleRuntime, share: IRWeightedBackend, backend: Backend,
+    request: ClientRequest, match: RouteMatch, rule: RuleRuntime, share: IRWeightedBackend, backend: Backend,
     host: string, path: string, query: string, cors: readonly string[] | undefined, clientCert: string | undefined, log: LogContext | undefined,
   ): void {
     const ir = rule.ir;
@@ -194,7 +194,7 @@ export class ProxyHandler implements RequestHandler {
     exchange.start();
   }
 
-  #startMirrors(rule: RuleRuntime, request: ServerRequest, method: string, target: string, headers: string[], chunked: boolean): MirrorRequest[] {
+  #startMirrors(rule: RuleRuntime, request: ClientRequest, method: string, target: string, headers: string[], chunked: boolean): MirrorRequest[] {
     const mirrors: MirrorRequest[] = [];
     for (const mirror of rule.mirrors) {
       if (mirror.fraction < 1 && Math.random() >= mirror.fraction) continue;
@@ -220,7 +220,7 @@ export class ProxyHandler implements RequestHandler {
   }
 
   #reply(
-    request: ServerRequest, log: LogContext | undefined, status: number, error: string | undefined,
+    request: ClientRequest, log: LogContext | undefined, status: number, error: string | undefined,
     body: string, headers: readonly string[] = EMPTY_HEADERS, rawBody = false,
   ): void {
     if (!rawBody) localReply(request, status, body, headers);
@@ -236,12 +236,12 @@ class LogContext {
   rule: string | undefined;
   backend: string | undefined;
   listener: string | undefined;
-  readonly #request: ServerRequest;
+  readonly #request: ClientRequest;
   readonly #start: number;
   readonly #hook: (info: RequestLogInfo) => void;
   readonly #config: PortConfig;
 
-  constructor(request: ServerRequest, start: number, hook: (info: RequestLogInfo) => void, config: PortConfig) {
+  constructor(request: ClientRequest, start: number, hook: (info: RequestLogInfo) => void, config: PortConfig) {
     this.#request = request;
     this.#start = start;
     this.#hook = hook;

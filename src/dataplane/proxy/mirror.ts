@@ -5,8 +5,8 @@
 // slow to read, or it takes longer than its deadline) is abandoned.
 import type { MessageHead } from '../http1/parser.ts';
 import type { Backend } from '../upstream/backend.ts';
-import type { ResponseHandler, UpstreamConnection } from '../upstream/connection.ts';
-import type { EndpointPool } from '../upstream/pool.ts';
+import type { BackendStream, ResponseHandler } from '../upstream/connection.ts';
+import type { BackendPool } from '../upstream/pool.ts';
 
 export interface MirrorOptions {
   method: string;
@@ -20,7 +20,7 @@ export interface MirrorOptions {
 
 export class MirrorRequest implements ResponseHandler {
   readonly #options: MirrorOptions;
-  #connection: UpstreamConnection | undefined;
+  #connection: BackendStream | undefined;
   #pending: Buffer[] | undefined = [];
   #bytes = 0;
   #bodyEnded: boolean;
@@ -62,7 +62,7 @@ export class MirrorRequest implements ResponseHandler {
     }
     connection.write(chunk, this.#options.chunked);
     // Never hold the client back for a mirror: a backlog over the cap ends the copy.
-    if (connection.socket.writableLength > this.#options.maxBodyBytes) this.#abandon();
+    if (connection.queuedBytes > this.#options.maxBodyBytes) this.#abandon();
   }
 
   end(): void {
@@ -76,7 +76,7 @@ export class MirrorRequest implements ResponseHandler {
     if (!this.#bodyEnded) this.#abandon();
   }
 
-  #connect(pool: EndpointPool): void {
+  #connect(pool: BackendPool): void {
     if (this.#done) return;
     const idle = pool.acquire();
     if (idle !== undefined) {
@@ -90,7 +90,7 @@ export class MirrorRequest implements ResponseHandler {
     });
   }
 
-  #send(connection: UpstreamConnection): void {
+  #send(connection: BackendStream): void {
     this.#connection = connection;
     connection.start(this, this.#options.method, this.#options.head);
     const pending = this.#pending ?? [];

@@ -3,22 +3,22 @@
 // resolved (through the cache) when a request needs it.
 import type { IRBackend, IRBackendProtocol, IRCertificate } from '../../ir/types.ts';
 import type { DnsCache } from './dns.ts';
-import type { EndpointPool } from './pool.ts';
+import type { BackendPool } from './pool.ts';
 import type { PoolRegistry } from './registry.ts';
 import { upstreamTls } from './tls-dialer.ts';
 import type { UpstreamTls } from './tls-dialer.ts';
 
 export type EndpointFailure = 'no_endpoints' | 'dns_failed' | 'unsupported_protocol';
 
-/** Protocols this engine speaks to backends: HTTP/1.1 in clear text (WebSocket upgrades included). */
+/** Protocols this engine speaks to backends: HTTP/1.1 in clear text (WebSocket upgrades included) and HTTP/2 with prior knowledge (h2c). */
 export function supportedProtocol(protocol: IRBackendProtocol): boolean {
-  return protocol === 'http1' || protocol === 'ws';
+  return protocol === 'http1' || protocol === 'ws' || protocol === 'h2c';
 }
 
 export class Backend {
   readonly name: string;
   readonly protocol: IRBackendProtocol;
-  readonly #pools: EndpointPool[];
+  readonly #pools: BackendPool[];
   readonly #external: { hostname: string; port: number } | undefined;
   readonly #registry: PoolRegistry;
   readonly #dns: DnsCache;
@@ -48,7 +48,7 @@ export class Backend {
   }
 
   /** The pools this backend may use now (for reload bookkeeping). */
-  get pools(): readonly EndpointPool[] {
+  get pools(): readonly BackendPool[] {
     return this.#pools;
   }
 
@@ -61,18 +61,18 @@ export class Backend {
    * ExternalName backend needs a DNS answer first: then undefined, and
    * resolve() gives the pool.
    */
-  pick(): EndpointPool | EndpointFailure | undefined {
+  pick(): BackendPool | EndpointFailure | undefined {
     if (this.unsupported) return 'unsupported_protocol';
     if (this.#external !== undefined) return undefined;
     const count = this.#pools.length;
     if (count === 0) return 'no_endpoints';
-    const pool = this.#pools[this.#next % count] as EndpointPool;
+    const pool = this.#pools[this.#next % count] as BackendPool;
     this.#next = (this.#next + 1) % count;
     return pool;
   }
 
   /** For an ExternalName backend: the next address's pool, once DNS answers (synchronously for a cached answer). */
-  resolve(done: (failure: EndpointFailure | undefined, pool: EndpointPool | undefined) => void): void {
+  resolve(done: (failure: EndpointFailure | undefined, pool: BackendPool | undefined) => void): void {
     const external = this.#external;
     if (external === undefined) throw new Error(`backend ${this.name} has no DNS name to resolve`); // a bug: pick() gave its pool
     this.#dns.resolve(external.hostname, (error, addresses) => {

@@ -55,7 +55,30 @@ export interface ConnectionPool {
   forget(connection: UpstreamConnection): void;
 }
 
-export class UpstreamConnection implements ResponseEvents {
+/**
+ * One request's way to a backend, as the exchange drives it: an HTTP/1.1
+ * connection (this file) or a stream on a pooled HTTP/2 session (h2-stream.ts).
+ */
+export interface BackendStream {
+  /** Earlier requests went this way (a failure may be the backend closing an idle connection). */
+  readonly reused: boolean;
+  readonly destroyed: boolean;
+  /** Request bytes written but not sent yet. */
+  readonly queuedBytes: number;
+  /** Starts the request: `head` is the HTTP/1.1 request head (a byte string). */
+  start(handler: ResponseHandler, method: string, head: string): void;
+  write(chunk: Buffer, chunked: boolean): boolean;
+  end(chunked: boolean): void;
+  pause(): void;
+  resume(): void;
+  /** The response ended: give the way back (pool it or close it). */
+  finish(): void;
+  destroy(): void;
+  /** After a 101 (HTTP/1.1 only). */
+  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Socket): void };
+}
+
+export class UpstreamConnection implements ResponseEvents, BackendStream {
   readonly socket: Socket;
   readonly #pool: ConnectionPool;
   readonly #reader: ResponseReader;
@@ -115,6 +138,10 @@ export class UpstreamConnection implements ResponseEvents {
 
   get destroyed(): boolean {
     return this.#destroyed;
+  }
+
+  get queuedBytes(): number {
+    return this.socket.writableLength;
   }
 
   /** Starts a request: writes its head. */

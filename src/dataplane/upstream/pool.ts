@@ -5,7 +5,7 @@
 // timeout, and bounded in number.
 import type { Sweepable } from '../http1/clock.ts';
 import { UpstreamConnection } from './connection.ts';
-import type { ConnectionPool } from './connection.ts';
+import type { BackendStream, ConnectionPool } from './connection.ts';
 import type { UpstreamTls } from './tls-dialer.ts';
 
 export interface PoolSettings {
@@ -36,7 +36,26 @@ export class ConnectError extends Error {
   }
 }
 
-export class EndpointPool implements ConnectionPool, Sweepable {
+/** The requests of one backend endpoint: HTTP/1.1 connections (EndpointPool) or HTTP/2 sessions (h2-pool.ts). */
+export interface BackendPool extends Sweepable {
+  readonly key: string;
+  /** "address:port", for logs. */
+  readonly endpoint: string;
+  /** Made for a DNS answer: dropped by the registry once it holds nothing. */
+  readonly dynamic: boolean;
+  /** Open and opening connections (sessions). */
+  readonly size: number;
+  /** A way to send a request now, or undefined (then call connect). */
+  acquire(): BackendStream | undefined;
+  connect(done: (error: ConnectError | undefined, stream: BackendStream | undefined) => void): void;
+  /** A stream connect() gave that went unused. */
+  release(stream: BackendStream): void;
+  /** The endpoint left the configuration: close what is idle now, the rest when done. */
+  retire(): void;
+  destroy(): void;
+}
+
+export class EndpointPool implements ConnectionPool, Sweepable, BackendPool {
   readonly key: string;
   readonly address: string;
   readonly port: number;

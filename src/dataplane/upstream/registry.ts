@@ -2,8 +2,9 @@
 // their pools from here when they are compiled; a reload keeps the pools of
 // endpoints that stay (and their warm connections) and retires the others.
 import type { Clock, Sweepable } from '../http1/clock.ts';
+import { H2SessionPool } from './h2-pool.ts';
 import { EndpointPool } from './pool.ts';
-import type { PoolSettings } from './pool.ts';
+import type { BackendPool, PoolSettings } from './pool.ts';
 import type { UpstreamTls } from './tls-dialer.ts';
 
 export function endpointKey(address: string, port: number, protocol: string): string {
@@ -11,7 +12,7 @@ export function endpointKey(address: string, port: number, protocol: string): st
 }
 
 export class PoolRegistry implements Sweepable {
-  readonly #pools = new Map<string, EndpointPool>();
+  readonly #pools = new Map<string, BackendPool>();
   readonly #settings: PoolSettings;
   readonly #clock: Clock;
 
@@ -26,11 +27,14 @@ export class PoolRegistry implements Sweepable {
    * TLS pools are keyed by their settings too: connections made under other
    * TLS settings (or in clear text) are never handed out for these.
    */
-  pool(address: string, port: number, protocol: string, dynamic = false, tls?: UpstreamTls): EndpointPool {
+  pool(address: string, port: number, protocol: string, dynamic = false, tls?: UpstreamTls): BackendPool {
     const key = endpointKey(address, port, tls === undefined ? protocol : `${protocol}+tls:${tls.key}`);
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      pool = new EndpointPool(key, address, port, this.#settings, dynamic, tls);
+      // h2c: one multiplexed HTTP/2 session per endpoint (h2-pool.ts); otherwise HTTP/1.1 connections.
+      pool = protocol === 'h2c'
+        ? new H2SessionPool(key, address, port, this.#settings, dynamic)
+        : new EndpointPool(key, address, port, this.#settings, dynamic, tls);
       this.#pools.set(key, pool);
       this.#clock.add(pool);
     }
