@@ -115,6 +115,9 @@ export class Http2StreamRequest implements ClientRequest {
     const headers = headersFromLines(status, lines);
     this.#noBody = this.method === 'HEAD' || status === 204 || status === 304;
     if (contentLength >= 0 && status !== 204 && status !== 304) headers['content-length'] = contentLength;
+    // Nothing can follow an empty body (an h2c backend's Trailers-Only answer arrives so too, see
+    // h2-stream.ts): END_STREAM goes on the HEADERS frame, which keeps a gRPC status where clients read it.
+    if (contentLength === 0) this.#noBody = true;
     this.#waitForTrailers = this.#acceptsTrailers && !this.#noBody;
     this.#sendHead(status, headers, this.#noBody);
   }

@@ -120,7 +120,7 @@ export class H2UpstreamStream implements BackendStream {
       return;
     }
     this.#stream = stream;
-    stream.on('response', (responseHeaders: IncomingHttpHeaders, _flags: number, raw: string[]) => this.#onResponse(responseHeaders, raw));
+    stream.on('response', (responseHeaders: IncomingHttpHeaders, flags: number, raw: string[]) => this.#onResponse(responseHeaders, flags, raw));
     stream.on('trailers', (_trailers: IncomingHttpHeaders, _flags: number, raw: string[]) => {
       this.#trailers = regularHeaders(raw);
     });
@@ -139,13 +139,17 @@ export class H2UpstreamStream implements BackendStream {
     }
   }
 
-  #onResponse(headers: IncomingHttpHeaders, raw: string[]): void {
+  #onResponse(headers: IncomingHttpHeaders, flags: number, raw: string[]): void {
     const handler = this.#handler;
     if (handler === undefined) return;
     const status = Number(headers[constants.HTTP2_HEADER_STATUS]);
     this.#headReceived = true;
+    const fields = regularHeaders(raw);
+    // A response that ends with its headers (gRPC's Trailers-Only) has an empty body: saying so lets
+    // the client side end it on its HEADERS frame too, rather than after an empty DATA frame.
+    if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 && headers['content-length'] === undefined) fields.push('content-length', '0');
     const head: MessageHead = {
-      versionMajor: 2, versionMinor: 0, headers: regularHeaders(raw), method: '', target: '',
+      versionMajor: 2, versionMinor: 0, headers: fields, method: '', target: '',
       status, statusMessage: '', upgrade: false, keepAlive: true,
     };
     handler.onResponseHead(head);
