@@ -16,12 +16,14 @@ export interface Http2RequestHead {
   hasContentLength: boolean;
   /** The client said it accepts trailers (TE: trailers; every gRPC client does). */
   trailers: boolean;
+  /** The header list's size as SETTINGS_MAX_HEADER_LIST_SIZE counts it (RFC 9113 §6.5.2: name + value + 32 per field). */
+  size: number;
 }
 
 export function readRequestHead(raw: readonly string[]): Http2RequestHead {
   const head: Http2RequestHead = {
     method: '', path: '', authority: undefined, protocol: undefined, headers: [],
-    contentType: undefined, hasContentLength: false, trailers: false,
+    contentType: undefined, hasContentLength: false, trailers: false, size: 0,
   };
   let host: string | undefined;
   let cookie: string | undefined;
@@ -29,6 +31,7 @@ export function readRequestHead(raw: readonly string[]): Http2RequestHead {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
+    head.size += name.length + value.length + 32;
     if (name.charCodeAt(0) === 58 /* ':' */) {
       if (name === ':method') head.method = value;
       else if (name === ':path') head.path = value;

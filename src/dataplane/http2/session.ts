@@ -82,7 +82,10 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     this.#resets++;
     if (this.#resets > this.#limits.maxResetsPerWindow && !this.#session.destroyed) {
       this.#port.logger.warn({ remote: this.#remoteAddress, resets: this.#resets }, 'HTTP/2 client reset too many streams: connection closed (rapid reset)');
-      this.#session.destroy(undefined, NGHTTP2_ENHANCE_YOUR_CALM);
+      // GOAWAY first, then the close on the next turn: destroy() at once would cut the GOAWAY off.
+      const session = this.#session;
+      session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
+      setImmediate(() => session.destroy());
     }
   }
 
@@ -94,7 +97,14 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     }
     this.#open++;
     stream.once('close', () => this.#open--);
-    const request = new Http2StreamRequest(stream, readRequestHead(raw), this.#info, this.#remoteAddress, this);
+    const head = readRequestHead(raw);
+    const request = new Http2StreamRequest(stream, head, this.#info, this.#remoteAddress, this);
+    if (head.size > this.#port.limits.maxHeaderBytes) {
+      // nghttp2 holds clients to the advertised limit only once they have acknowledged it; a
+      // first request sent before that is checked here, and answered as HTTP/1.1 answers it.
+      request.respond(431, ['content-type', 'text/plain'], 'request header fields too large\n');
+      return;
+    }
     try {
       this.#handler.onRequest(request);
     } catch (error) {
