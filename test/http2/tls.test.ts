@@ -67,7 +67,9 @@ describe('HTTP/2 over TLS (ALPN h2)', { skip: opensslMissing() }, () => {
 
   it('still serves HTTP/1.1 clients that offer only http/1.1', async () => {
     const body = await new Promise<string>((resolve, reject) => {
-      const req = httpsRequest({ host: '127.0.0.1', port: dp.port, path: '/one', servername: HOST, ca: ca.cert, headers: { host: HOST }, ALPNProtocols: ['http/1.1'], agent: false }, (res) => {
+      // Passed through to tls.connect by the agent.
+      const options = { host: '127.0.0.1', port: dp.port, path: '/one', servername: HOST, ca: ca.cert, headers: { host: HOST }, ALPNProtocols: ['http/1.1'], agent: false };
+      const req = httpsRequest(options, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => { text += chunk.toString(); });
         res.on('end', () => resolve(text));
