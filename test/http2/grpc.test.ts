@@ -28,6 +28,7 @@ describe('gRPC through Portico (h2c both sides)', () => {
       { path: { type: 'Exact', value: `${SERVICE}Unary` }, headers: [{ name: 'x-route', type: 'Exact', value: 'dead' }], rule: rule('dead', { backends: [to('dead')] }) },
       { path: { type: 'Exact', value: `${SERVICE}Unary` }, headers: [{ name: 'x-route', type: 'Exact', value: 'none' }], rule: rule('none', { backends: [] }) },
       { path: { type: 'Exact', value: `${SERVICE}Unary` }, headers: [{ name: 'x-route', type: 'Exact', value: 'split' }], rule: rule('split', { backends: [to('a', 1), to('b', 1)] }) },
+      { path: { type: 'Exact', value: `${SERVICE}Unary` }, headers: [{ name: 'x-route', type: 'Exact', value: 'mirror' }], rule: rule('mirror', { backends: [to('a')], mirrors: [{ backend: 'b', numerator: 1, denominator: 1 }] }) },
       { path: { type: 'Exact', value: `${SERVICE}Unary` }, headers: [{ name: 'x-route', type: 'Exact', value: 'slow' }], rule: rule('slow', { backends: [to('a')], timeouts: { requestMs: 150 } }) },
       { path: { type: 'RegularExpression', value: `${SERVICE.replaceAll('.', '\\.')}(Unary|ServerStream|ClientStream|Bidi)` }, rule: rule('echo', {
         backends: [to('a')],
@@ -95,6 +96,14 @@ describe('gRPC through Portico (h2c both sides)', () => {
       seen.add(result.value?.text ?? '');
     }
     assert.deepEqual([...seen].sort(), ['a:w', 'b:w']);
+  });
+
+  it('mirrors a call to another h2c backend; the client gets the real answer', async () => {
+    b.lastMetadata = {};
+    const result = await unary(client, 'copy', { metadata: { 'x-route': 'mirror', 'x-mark': 'mirrored' } });
+    assert.equal(result.value?.text, 'a:copy');
+    for (let i = 0; i < 100 && b.lastMetadata['x-mark'] === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(b.lastMetadata['x-mark'], 'mirrored');
   });
 
   const localErrors: Array<{ name: string; route?: string; method?: 'unknown'; code: grpc.status; text?: string }> = [
