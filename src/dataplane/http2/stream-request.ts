@@ -55,6 +55,10 @@ export class Http2StreamRequest implements ClientRequest {
   #blocked = false;
   /** Body chunks went to the stream since corkOutput (nghttp2 may still read their memory). */
   #wroteInBatch = false;
+  /** Between corkOutput and uncorkOutput (one backend read). */
+  #batching = false;
+  /** The last body chunk of the batch, not written yet. */
+  #held: Buffer | undefined;
 
   constructor(stream: ServerHttp2Stream, head: Http2RequestHead, info: ConnectionInfo, remoteAddress: string, owner: StreamOwner) {
     this.#stream = stream;
@@ -124,9 +128,14 @@ export class Http2StreamRequest implements ClientRequest {
 
   corkOutput(): void {
     this.#wroteInBatch = false;
+    this.#batching = true;
   }
 
   uncorkOutput(): boolean {
+    this.#batching = false;
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined && !this.#finished && !this.#aborted) this.#write(held);
     return !this.#blocked;
   }
 
@@ -138,6 +147,17 @@ export class Http2StreamRequest implements ClientRequest {
     if (this.#noBody || this.#finished || this.#aborted || chunk.length === 0) return true;
     this.bodyBytesSent += chunk.length;
     this.#wroteInBatch = true;
+    if (this.#batching) {
+      // Within one backend read, hold the latest chunk: when the response ends in the same read
+      // it goes out with end(), as one last DATA frame with END_STREAM.
+      const held = this.#held;
+      this.#held = chunk;
+      return held === undefined ? true : this.#write(held);
+    }
+    return this.#write(chunk);
+  }
+
+  #write(chunk: Buffer): boolean {
     if (this.#stream.write(chunk)) return true;
     this.#blocked = true;
     return false;
@@ -147,12 +167,15 @@ export class Http2StreamRequest implements ClientRequest {
     if (this.#finished || this.#aborted) return;
     this.#finished = true;
     const stream = this.#stream;
+    const held = this.#held;
+    this.#held = undefined;
     if (!this.#noBody) {
       if (this.#waitForTrailers) {
         this.#trailers = trailers;
         stream.once('wantTrailers', () => this.#sendTrailers());
       }
-      stream.end();
+      if (held === undefined) stream.end();
+      else stream.end(held);
     }
     if (!stream.readableEnded) stream.resume(); // the rest of the request body is not wanted
   }
