@@ -304,7 +304,8 @@ test('when the folder itself disappears, the last configuration stays until it i
   await writeFile(path.join(aside, 'b.yaml'), configMap('b'));
   await rename(aside, dir);
   await provider.reload();
-  assert.deepEqual(names(await next()), ['b']);
+  // A re-check of a.yaml may first publish its removal (b not read yet): wait for b.
+  assert.deepEqual(names(await next((s) => names(s).includes('b'))), ['b']);
 });
 
 test('after close, nothing is published', async () => {
@@ -328,22 +329,24 @@ test('loadDirectoryOnce reads the folder without watching it', async () => {
 
 test('a file rewritten again and again (truncate, write) never publishes a snapshot without its objects, even when a re-check lands in a later truncation', async () => {
   await put('a.yaml', configMap('a', 'v0'));
-  const { published, next } = await startProvider({ debounceMs: 60 });
+  // A debounce far above the empty stretches (30 and 10 ms), so a busy machine
+  // that delays the writes never leaves the file empty for a whole debounce.
+  const { published, next } = await startProvider({ debounceMs: 300 });
   const before = published.length;
   const file = path.join(dir, 'a.yaml');
-  // Each round: truncated, written 30 ms later, truncated again 25 ms after
-  // that (near the 60 ms re-check of the first truncation), written again.
+  // Each round: truncated, written 30 ms later, truncated again 265 ms after
+  // that (near the 300 ms re-check of the first truncation), written again.
   for (let round = 1; round <= 6; round++) {
     await writeFile(file, '');
     await new Promise((resolve) => setTimeout(resolve, 30));
     await writeFile(file, configMap('a', `v${round}a`));
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 265));
     await writeFile(file, '');
     await new Promise((resolve) => setTimeout(resolve, 10));
     await writeFile(file, configMap('a', `v${round}b`));
   }
   await next((s) => valueOf(s, 'a') === 'v6b');
-  await new Promise((resolve) => setTimeout(resolve, 150)); // any re-check still due has run
+  await new Promise((resolve) => setTimeout(resolve, 400)); // any re-check still due has run
   const lacking = published.slice(before).filter((s) => !names(s).includes('a'));
   assert.deepEqual(lacking.map((s) => s.version), [], 'snapshots without the object');
 });
