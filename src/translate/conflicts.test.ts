@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { markConflicts } from './conflicts.ts';
+import { markConflicts, markPrecedenceConflicts } from './conflicts.ts';
 import type { ListenerContext } from './listener.ts';
 import type { ProtocolProfile } from './protocols.ts';
 
@@ -19,6 +19,7 @@ function listener(name: string, port: number, protocol: string, hostname?: strin
   return {
     gatewayNamespace: 'ns',
     gatewayName: 'gw',
+    owner: { kind: 'Gateway', namespace: 'ns', name: 'gw' },
     spec: { name, port, protocol },
     name,
     port,
@@ -58,4 +59,25 @@ test('distinct listeners: port, protocol family and (for HTTP, HTTPS, TLS) hostn
     ['an unserved protocol conflicts with nothing', [listener('a', 80, 'HTTP'), listener('t', 80, 'TCP', undefined, false)], { a: '-', t: '-' }],
   ];
   for (const [name, listeners, expected] of table) assert.deepEqual(conflicts(listeners), expected, name);
+});
+
+function precedence(earlier: ListenerContext[], later: ListenerContext[]): Record<string, string> {
+  markConflicts(earlier);
+  markConflicts(later);
+  markPrecedenceConflicts(earlier, later);
+  return Object.fromEntries([...earlier, ...later].map((l) => [l.name, l.conflict?.reason ?? '-']));
+}
+
+test('ListenerSet listeners lose to listeners higher in precedence (GEP-1713), which keep serving', () => {
+  const table: [string, ListenerContext[], ListenerContext[], Record<string, string>][] = [
+    ['same hostname as an earlier listener', [listener('g', 80, 'HTTP', 'a.com')], [listener('s', 80, 'HTTP', 'a.com'), listener('t', 80, 'HTTP', 'b.com')], { g: '-', s: 'HostnameConflict', t: '-' }],
+    ['TCP on an earlier HTTP port', [listener('g', 80, 'HTTP', 'a.com')], [listener('s', 80, 'TCP')], { g: '-', s: 'ProtocolConflict' }],
+    ['HTTP on an earlier TCP port', [listener('g', 80, 'TCP')], [listener('s', 80, 'HTTP', 'a.com')], { g: '-', s: 'ProtocolConflict' }],
+    ['a second TCP listener on a port', [listener('g', 9000, 'TCP')], [listener('s', 9000, 'TCP')], { g: '-', s: 'ProtocolConflict' }],
+    ['UDP beside an earlier HTTP port', [listener('g', 53, 'HTTP')], [listener('s', 53, 'UDP')], { g: '-', s: '-' }],
+    ['HTTPS beside an earlier TLS listener', [listener('g', 443, 'TLS', 'a.com')], [listener('s', 443, 'HTTPS', 'b.com')], { g: '-', s: '-' }],
+    ['an earlier conflicted listener still takes precedence', [listener('g1', 80, 'HTTP', 'a.com'), listener('g2', 80, 'HTTP', 'a.com')], [listener('s', 80, 'HTTP', 'a.com')], { g1: 'HostnameConflict', g2: 'HostnameConflict', s: 'HostnameConflict' }],
+    ['an earlier unserved listener takes no port', [listener('g', 80, 'TCP', undefined, false)], [listener('s', 80, 'HTTP')], { g: '-', s: '-' }],
+  ];
+  for (const [name, earlier, later, expected] of table) assert.deepEqual(precedence(earlier, later), expected, name);
 });

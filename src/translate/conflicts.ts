@@ -57,3 +57,46 @@ function markIndistinct(sameFamily: readonly ListenerContext[]): void {
     for (const listener of group) listener.conflict = { reason: ListenerReason.HostnameConflict, message };
   }
 }
+
+/**
+ * Listeners merged into a Gateway from ListenerSets (GEP-1713, "Listener and
+ * ListenerSet Conflicts"): each of `later` that is not distinct from one of
+ * `earlier` (higher in precedence: the Gateway's own, then older
+ * ListenerSets) is Conflicted and loses; the earlier one keeps its state.
+ * Call it once per ListenerSet, in precedence order, after markConflicts on
+ * the ListenerSet's own listeners.
+ */
+export function markPrecedenceConflicts(earlier: readonly ListenerContext[], later: readonly ListenerContext[]): void {
+  const byPort = new Map<number, ListenerContext[]>();
+  for (const listener of earlier) {
+    if (listener.rejection !== undefined || listener.profile?.served !== true) continue;
+    const onPort = byPort.get(listener.port);
+    if (onPort === undefined) byPort.set(listener.port, [listener]);
+    else onPort.push(listener);
+  }
+  for (const listener of later) {
+    if (listener.rejection !== undefined || listener.conflict !== undefined || listener.profile?.served !== true) continue;
+    const conflict = precedenceConflict(listener, byPort.get(listener.port) ?? []);
+    if (conflict !== undefined) listener.conflict = conflict;
+  }
+}
+
+function precedenceConflict(listener: ListenerContext, onPort: readonly ListenerContext[]): ListenerContext['conflict'] {
+  const udp = listener.profile?.family === 'udp';
+  // UDP shares port numbers with TCP-based listeners freely.
+  const sameTransport = onPort.filter((l) => (l.profile?.family === 'udp') === udp);
+  const otherFamily = sameTransport.find((l) => l.profile?.family !== listener.profile?.family);
+  if (otherFamily !== undefined) {
+    return { reason: ListenerReason.ProtocolConflict, message: `port ${listener.port} is already used with protocol ${otherFamily.protocol} by a listener that takes precedence` };
+  }
+  const first = sameTransport[0];
+  if (first === undefined) return undefined;
+  if (listener.profile?.hostnameDistinct !== true) {
+    return { reason: ListenerReason.ProtocolConflict, message: `port ${listener.port} is already used by a ${first.protocol} listener that takes precedence: only one ${listener.protocol} listener may use a port` };
+  }
+  if (sameTransport.some((l) => l.hostname === listener.hostname)) {
+    const host = listener.hostname === undefined ? 'no hostname' : `hostname "${listener.hostname}"`;
+    return { reason: ListenerReason.HostnameConflict, message: `port ${listener.port} with ${host} is already used by a listener that takes precedence` };
+  }
+  return undefined;
+}

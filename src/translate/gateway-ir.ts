@@ -1,4 +1,5 @@
-// One IRGateway per serving Gateway: its ports — HTTP (httpport.ts), HTTPS
+// One IRGateway per serving Gateway: its ports (its own listeners and those of
+// the ListenerSets it takes, listenerset.ts) — HTTP (httpport.ts), HTTPS
 // and TLS listeners behind one TLS front per port, TCP and UDP
 // (streamport.ts) — the certificates its TLS servers present
 // (tls/gateway-tls.ts), and the backends its rules and stream routes name,
@@ -108,7 +109,7 @@ export class GatewayIRBuilder {
 
     // Served listeners by port and family (conflicts.ts leaves one family per TCP port, and UDP apart).
     const byPort = new Map<string, { family: string; port: number; served: ServedListener[] }>();
-    for (const listener of gateway.listeners) {
+    for (const listener of gateway.allListeners) {
       const family = listener.profile?.family;
       if (!listenerAccepted(listener) || family === undefined || !tlsServable(tls.listeners.get(listener))) continue;
       const key = `${String(listener.port).padStart(5, '0')}/${family === 'udp' ? 'udp' : 'tcp'}`;

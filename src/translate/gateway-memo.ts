@@ -1,17 +1,58 @@
 // Gateways judged once per Gateway object: while a Gateway is the same object,
-// its context (listeners, conflicts, acceptance) is the one worked out before,
-// so the routes attached to its listeners can keep their attachments too
-// (route-memo.ts compares the contexts by identity). Reading nothing from the
-// index, a Gateway's context depends on the Gateway object alone.
-import type { Gateway } from '../model/gatewayapi.ts';
+// and so are the ListenerSets naming it (and, for allowedListeners, the labels
+// of their namespaces), its context (listeners, conflicts, acceptance) is the
+// one worked out before, so the routes attached to its listeners can keep
+// their attachments too (route-memo.ts compares the contexts by identity).
+import type { Gateway, ListenerSet } from '../model/gatewayapi.ts';
 import { namespaceOf } from './defaults.ts';
 import type { GatewayContext } from './gateway.ts';
 import { evaluateGateway } from './gateway.ts';
+import type { Labels } from './labelselector.ts';
+import { compareListenerSets, listenerSetParent } from './listenerset.ts';
+import type { ResourceIndex } from './resource-index.ts';
+
+/** What a ListenerSet contributed: its spec and metadata, and its namespace's labels. */
+interface SetBasis {
+  spec: object;
+  metadata: object;
+  labels: Labels;
+}
 
 interface Entry {
   spec: object;
   metadata: object;
+  sets: SetBasis[];
   context: GatewayContext;
+}
+
+const NO_SETS: readonly ListenerSet[] = [];
+
+/** ListenerSets by the Gateway they name ("gateway/<ns>/<name>"), each list in precedence order. */
+export function listenerSetsByGateway(listenerSets: readonly ListenerSet[]): Map<string, ListenerSet[]> {
+  const byGateway = new Map<string, ListenerSet[]>();
+  const seen = new Set<string>();
+  for (const listenerSet of listenerSets) {
+    // Several objects of one namespace and name: the first counts (as for Gateways and routes).
+    const key = `${namespaceOf(listenerSet.metadata)}/${listenerSet.metadata.name}`;
+    const parent = listenerSetParent(listenerSet);
+    if (seen.has(key) || parent === undefined) continue;
+    seen.add(key);
+    const list = byGateway.get(parent);
+    if (list === undefined) byGateway.set(parent, [listenerSet]);
+    else list.push(listenerSet);
+  }
+  for (const list of byGateway.values()) list.sort(compareListenerSets);
+  return byGateway;
+}
+
+function sameSets(a: readonly SetBasis[], b: readonly SetBasis[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as SetBasis;
+    const y = b[i] as SetBasis;
+    if (x.spec !== y.spec || x.metadata !== y.metadata || x.labels !== y.labels) return false;
+  }
+  return true;
 }
 
 export class GatewayMemo {
@@ -21,25 +62,32 @@ export class GatewayMemo {
    * Contexts by irName, from Gateways in the order given (the first of a name
    * wins); `unchanged` when they are the same contexts as last time.
    */
-  evaluate(gateways: readonly Gateway[]): { contexts: Map<string, GatewayContext>; unchanged: boolean } {
+  evaluate(
+    gateways: readonly Gateway[],
+    listenerSets: ReadonlyMap<string, readonly ListenerSet[]>,
+    index: ResourceIndex,
+  ): { contexts: Map<string, GatewayContext>; unchanged: boolean } {
     const contexts = new Map<string, GatewayContext>();
     const next = new Map<string, Entry>();
     let unchanged = true;
     for (const gateway of gateways) {
       const irName = `gateway/${namespaceOf(gateway.metadata)}/${gateway.metadata.name}`;
       if (contexts.has(irName)) continue;
+      const objects = listenerSets.get(irName) ?? NO_SETS;
+      const sets = objects.map((set) => ({ spec: set.spec, metadata: set.metadata, labels: index.namespaceLabels(namespaceOf(set.metadata)) }));
       const entry = this.#entries.get(irName);
       let context: GatewayContext;
-      if (entry !== undefined && entry.spec === gateway.spec && entry.metadata === gateway.metadata) {
+      if (entry !== undefined && entry.spec === gateway.spec && entry.metadata === gateway.metadata && sameSets(entry.sets, sets)) {
         context = entry.context;
-        // The same Gateway, perhaps with the status written last time (read as the previous status).
+        // The same objects, perhaps with the status written last time (read as the previous status).
         context.gateway = gateway;
+        context.listenerSets.forEach((set, i) => (set.listenerSet = objects[i] as ListenerSet));
       } else {
-        context = evaluateGateway(gateway);
+        context = evaluateGateway(gateway, objects, index);
         unchanged = false;
       }
       contexts.set(irName, context);
-      next.set(irName, { spec: gateway.spec, metadata: gateway.metadata, context });
+      next.set(irName, { spec: gateway.spec, metadata: gateway.metadata, sets, context });
     }
     if (next.size !== this.#entries.size) unchanged = false;
     this.#entries = next;

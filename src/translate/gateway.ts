@@ -8,11 +8,14 @@
 // request without a value asks Portico to pick one, which translate cannot
 // (AddressNotAssigned). Without spec.addresses, status.addresses stays empty
 // and the provider may fill it in.
-import type { Gateway, GatewayStatusAddress } from '../model/gatewayapi.ts';
+import type { Gateway, GatewayStatusAddress, ListenerSet } from '../model/gatewayapi.ts';
 import { addressType, namespaceOf } from './defaults.ts';
 import { markConflicts } from './conflicts.ts';
 import type { ListenerContext, ListenerProblem } from './listener.ts';
 import { evaluateListener, listenerAccepted } from './listener.ts';
+import type { ListenerSetContext } from './listenerset.ts';
+import { evaluateListenerSets } from './listenerset.ts';
+import type { ResourceIndex } from './resource-index.ts';
 import { GatewayReason } from './status/reasons.ts';
 
 export interface GatewayContext {
@@ -21,7 +24,12 @@ export interface GatewayContext {
   name: string;
   /** "gateway/<namespace>/<name>" */
   irName: string;
+  /** Its own listeners (spec.listeners): what a route naming the Gateway attaches to (GEP-1713). */
   listeners: ListenerContext[];
+  /** The ListenerSets naming it, in precedence order, taken or not. */
+  listenerSets: ListenerSetContext[];
+  /** Its own listeners, then those of the ListenerSets it takes: what it serves. */
+  allListeners: ListenerContext[];
   /** Accepted=False and why; undefined when accepted. */
   rejection: ListenerProblem | undefined;
   /** Programmed=False for a reason other than not being accepted. */
@@ -29,11 +37,14 @@ export interface GatewayContext {
   statusAddresses: GatewayStatusAddress[];
 }
 
-export function evaluateGateway(gateway: Gateway): GatewayContext {
+/** `listenerSets`: those naming the Gateway, in precedence order; `index` answers namespace labels for allowedListeners. */
+export function evaluateGateway(gateway: Gateway, listenerSets: readonly ListenerSet[] = [], index?: ResourceIndex): GatewayContext {
   const namespace = namespaceOf(gateway.metadata);
   const name = gateway.metadata.name;
   const listeners = gateway.spec.listeners.map((listener) => evaluateListener(listener, namespace, name));
   markConflicts(listeners);
+  const sets = listenerSets.length === 0 || index === undefined ? [] : evaluateListenerSets(gateway, namespace, listeners, listenerSets, index);
+  const merged = sets.some((set) => set.listeners.length > 0) ? [...listeners, ...sets.flatMap((set) => set.listeners)] : listeners;
 
   const context: GatewayContext = {
     gateway,
@@ -41,6 +52,8 @@ export function evaluateGateway(gateway: Gateway): GatewayContext {
     name,
     irName: `gateway/${namespace}/${name}`,
     listeners,
+    listenerSets: sets,
+    allListeners: merged,
     rejection: undefined,
     notProgrammed: undefined,
     statusAddresses: [],

@@ -20,16 +20,29 @@ export interface ListenerProblem<R extends string = string> {
   message: string;
 }
 
+/** The object a listener is written in: its Gateway, or a ListenerSet attached to it (GEP-1713). */
+export interface ListenerOwner {
+  kind: 'Gateway' | 'ListenerSet';
+  namespace: string;
+  name: string;
+}
+
 export interface ListenerContext {
   gatewayNamespace: string;
   gatewayName: string;
+  /** allowedRoutes "Same" and certificateRefs are relative to the owner's namespace (GEP-1713). */
+  owner: ListenerOwner;
   spec: Listener;
   name: string;
   port: number;
   protocol: string;
   /** Lowercase; undefined when the listener matches any host. */
   hostname: string | undefined;
-  /** "gateway/<ns>/<name>/listener/<sectionName>" */
+  /**
+   * "gateway/<ns>/<name>/listener/<sectionName>", or
+   * "listenerset/<ns>/<name>/listener/<sectionName>" for a ListenerSet's
+   * (names are unique only within their own object).
+   */
   irName: string;
   profile: ProtocolProfile | undefined;
   /**
@@ -52,18 +65,21 @@ export interface ListenerContext {
   attachedRoutes: number;
 }
 
-export function evaluateListener(listener: Listener, gatewayNamespace: string, gatewayName: string): ListenerContext {
+/** `owner` defaults to the Gateway itself. */
+export function evaluateListener(listener: Listener, gatewayNamespace: string, gatewayName: string, owner?: ListenerOwner): ListenerContext {
   const profile = protocolProfile(listener.protocol);
   const hostname = listener.hostname === undefined || listener.hostname === '' ? undefined : listener.hostname;
+  const from = owner ?? { kind: 'Gateway', namespace: gatewayNamespace, name: gatewayName };
   const context: ListenerContext = {
     gatewayNamespace,
     gatewayName,
+    owner: from,
     spec: listener,
     name: listener.name,
     port: listener.port,
     protocol: listener.protocol,
     hostname: hostname?.toLowerCase(),
-    irName: `gateway/${gatewayNamespace}/${gatewayName}/listener/${listener.name}`,
+    irName: `${from.kind === 'Gateway' ? 'gateway' : 'listenerset'}/${from.namespace}/${from.name}/listener/${listener.name}`,
     profile,
     tlsMode: undefined,
     tlsOptions: {},
@@ -94,7 +110,7 @@ export function evaluateListener(listener: Listener, gatewayNamespace: string, g
   }
   context.tlsMode = tls.mode;
   context.tlsOptions = tls.options;
-  const namespaces = compileNamespacePolicy(listener, gatewayNamespace);
+  const namespaces = compileNamespacePolicy(listener, from.namespace);
   if (!namespaces.ok) {
     context.rejection = { reason: ListenerReason.UnsupportedValue, message: namespaces.message };
     return context;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { GatewayClassReason, GatewayReason, ListenerReason, RouteReason } from './status/reasons.ts';
+import { GatewayClassReason, GatewayReason, ListenerReason, ListenerSetReason, RouteReason } from './status/reasons.ts';
 
 const NOT_REACHABLE_YET = new Set(['PortUnavailable']);
 
@@ -16,7 +16,7 @@ test('every reason appears in a golden output', () => {
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('\n');
   const written = new Set([...text.matchAll(/^\s+reason: (\S+)$/gm)].map((m) => m[1]));
-  const reasons = new Set([...Object.values(GatewayClassReason), ...Object.values(GatewayReason), ...Object.values(ListenerReason), ...Object.values(RouteReason)]);
+  const reasons = new Set([...Object.values(GatewayClassReason), ...Object.values(GatewayReason), ...Object.values(ListenerReason), ...Object.values(ListenerSetReason), ...Object.values(RouteReason)]);
   const missing = [...reasons].filter((r) => !written.has(r) && !NOT_REACHABLE_YET.has(r));
   assert.deepEqual(missing, []);
 });

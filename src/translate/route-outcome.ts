@@ -8,13 +8,14 @@
 // route's outcome per parent, its generation and its current status are what
 // they were, since building it again would give the same conditions.
 import type { AnyRoute, ParentReference, RouteStatus } from '../model/gatewayapi.ts';
-import type { ParentAttachment } from './attachment.ts';
-import { attachToGateway, parentGateway } from './attachment.ts';
+import type { ParentAttachment, RouteParentContext } from './attachment.ts';
+import { attachToParent, routeParent } from './attachment.ts';
 import { namespaceOf } from './defaults.ts';
 import type { GatewayContext } from './gateway.ts';
 import { compileGrpcRoute } from './grpcroute.ts';
 import { compileHttpRoute } from './httproute.ts';
 import type { IndexRead } from './index-reads.ts';
+import type { ListenerSetContext } from './listenerset.ts';
 import { readsStillValid, recordingIndex } from './index-reads.ts';
 import { compileL4Route } from './l4route.ts';
 import type { RegexCheck } from './regex-cache.ts';
@@ -41,7 +42,7 @@ export interface RouteOutcome {
   rejectedRules: RouteProblem | undefined;
   /** Rules dropped while the route is accepted (GEP-1364). */
   dropped: { index: number; problem: RouteProblem }[];
-  /** One per parentRef naming a Gateway Portico manages, in spec order. */
+  /** One per parentRef naming a Gateway Portico manages (or a ListenerSet of one), in spec order. */
   parents: RouteParent[];
 }
 
@@ -50,7 +51,7 @@ export interface OutcomeBasis {
   spec: object;
   metadata: object;
   /** What each parentRef named. */
-  gateways: (GatewayContext | undefined)[];
+  gateways: (RouteParentContext | undefined)[];
   reads: IndexRead[];
   outcome: RouteOutcome;
 }
@@ -71,6 +72,8 @@ export interface RouteRun {
   index: ResourceIndex;
   changed: ReadonlySet<IndexedKind>;
   gateways: ReadonlyMap<string, GatewayContext>;
+  /** ListenerSets of those Gateways by "<ns>/<name>". */
+  listenerSets: ReadonlyMap<string, ListenerSetContext>;
   regex: RegexCheck;
 }
 
@@ -104,12 +107,13 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
 
 /**
  * The route's outcome in this run: `basis` again when it still holds, else
- * worked out anew; undefined when no parentRef names a Gateway Portico manages.
+ * worked out anew; undefined when no parentRef names a Gateway Portico manages
+ * or a ListenerSet of one.
  */
 export function routeOutcome(object: AnyRoute, key: string, basis: OutcomeBasis | undefined, run: RouteRun): OutcomeBasis | undefined {
   const namespace = namespaceOf(object.metadata);
   const refs = object.spec.parentRefs ?? [];
-  const gateways = refs.map((ref) => parentGateway(ref, namespace, run.gateways));
+  const gateways = refs.map((ref) => routeParent(ref, namespace, run.gateways, run.listenerSets));
   if (gateways.every((gateway) => gateway === undefined)) return undefined;
   if (
     basis !== undefined &&
@@ -126,7 +130,7 @@ export function routeOutcome(object: AnyRoute, key: string, basis: OutcomeBasis 
   const parents: RouteParent[] = [];
   refs.forEach((ref, i) => {
     const gateway = gateways[i];
-    if (gateway !== undefined) parents.push({ ref, attachment: attachToGateway(compiled.info, ref, gateway, index) });
+    if (gateway !== undefined) parents.push({ ref, attachment: attachToParent(compiled.info, ref, gateway, index) });
   });
   const outcome: RouteOutcome = {
     key,

@@ -16,7 +16,7 @@ export interface StatusUpdate {
   status: object;
 }
 
-const KIND_RANK: ReadonlyMap<string, number> = new Map(['GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'].map((kind, i) => [kind, i]));
+const KIND_RANK: ReadonlyMap<string, number> = new Map(['GatewayClass', 'Gateway', 'ListenerSet', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'].map((kind, i) => [kind, i]));
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -10,13 +10,13 @@
 // change are the same objects as in the previous run.
 //
 // It reads top to bottom as translate() does: index the inputs; accept
-// GatewayClasses; judge the Gateways of accepted classes and their listeners;
-// compile every route that names one of those Gateways and attach it per
-// parentRef (HTTPRoutes and GRPCRoutes sharing hostnames on a listener: the
+// GatewayClasses; judge the Gateways of accepted classes and their listeners,
+// with the ListenerSets they take (listenerset.ts); compile every route that
+// names one of those Gateways (or ListenerSets) and attach it per parentRef (HTTPRoutes and GRPCRoutes sharing hostnames on a listener: the
 // older wins); resolve each Gateway's certificates and client CAs
 // (tls/gateway-tls.ts); build one IRGateway per serving Gateway, with TLS to
 // the backends BackendTLSPolicies select (backend-tls-apply.ts); then write
-// the statuses, the policies' last.
+// the statuses (ListenerSets' with their Gateway's), the policies' last.
 import type { IR, IRGateway } from '../ir/types.ts';
 import type { AnyRoute, GatewayClass } from '../model/gatewayapi.ts';
 import type { ResourceSet } from '../model/resources.ts';
@@ -25,13 +25,15 @@ import { resolveBackendClientCertificate, withClientCertificateCondition } from 
 import { buildPolicyStatuses } from './backend-tls-status.ts';
 import { namespaceOf } from './defaults.ts';
 import { GatewayIRBuilder } from './gateway-ir.ts';
-import { GatewayMemo } from './gateway-memo.ts';
+import { GatewayMemo, listenerSetsByGateway } from './gateway-memo.ts';
 import { evaluateGatewayClass, gatewayClassAccepted } from './gatewayclass.ts';
+import type { ListenerSetContext } from './listenerset.ts';
 import { regexChecker } from './regex-cache.ts';
 import { ResourceIndexer } from './resource-index.ts';
 import { RouteTable } from './route-table.ts';
-import { buildGatewayStatus, gatewayServingWithTls } from './status/gateway.ts';
+import { buildGatewayStatus, gatewayServingWithTls, overlappingHostnames } from './status/gateway.ts';
 import { buildGatewayClassStatus } from './status/gatewayclass.ts';
+import { buildListenerSetStatus, listenerSetAccepted } from './status/listenerset.ts';
 import type { StatusUpdate } from './status-update.ts';
 import { compareStatuses, StatusInterner } from './status-update.ts';
 import { GatewayTlsResolver } from './tls/gateway-tls.ts';
@@ -91,9 +93,12 @@ export function createTranslator(): Translator {
         statuses.push(interner.intern({ apiVersion: gc.apiVersion, kind: 'GatewayClass', metadata: { name: gc.metadata.name }, status: buildGatewayClassStatus(context, clock(gc.metadata)) }));
       }
 
-      // Gateways of accepted Portico classes.
-      const evaluated = gatewayMemo.evaluate(byNamespacedName(resources.gateways).filter((g) => acceptedClasses.has(g.spec.gatewayClassName)));
+      // Gateways of accepted Portico classes, with the ListenerSets naming them.
+      const managed = byNamespacedName(resources.gateways).filter((g) => acceptedClasses.has(g.spec.gatewayClassName));
+      const evaluated = gatewayMemo.evaluate(managed, listenerSetsByGateway(resources.listenerSets), index);
       const gateways = evaluated.contexts;
+      const listenerSets = new Map<string, ListenerSetContext>();
+      for (const gateway of gateways.values()) for (const set of gateway.listenerSets) listenerSets.set(`${set.namespace}/${set.name}`, set);
 
       // Routes naming those Gateways, compiled and attached per parentRef, with their statuses.
       const stable =
@@ -103,22 +108,29 @@ export function createTranslator(): Translator {
         !changed.has('referenceGrants') &&
         !changed.has('namespaces');
       lastController = options.controllerName;
-      const routed = routes.update(routeObjects(resources), { index, changed, gateways, regex: regexChecker(), stable, controllerName: options.controllerName, now: options.now });
+      const routed = routes.update(routeObjects(resources), { index, changed, gateways, listenerSets, regex: regexChecker(), stable, controllerName: options.controllerName, now: options.now });
 
       // Gateway statuses (after attachment, for attachedRoutes; with their certificates and client CAs) and the IR.
       const irGateways: IRGateway[] = [];
       tlsResolver.begin();
       backendTls.begin(resources.backendTLSPolicies, index);
       for (const gateway of gateways.values()) {
-        for (const listener of gateway.listeners) listener.attachedRoutes = routes.attachments.get(listener)?.size ?? 0;
+        for (const listener of gateway.allListeners) listener.attachedRoutes = routes.attachments.get(listener)?.size ?? 0;
         const tls = tlsResolver.resolve(gateway, index, options.now);
         const client = resolveBackendClientCertificate(gateway, index, options.now);
+        const overlaps = overlappingHostnames(gateway.allListeners);
+        let attachedListenerSets = 0;
+        for (const set of gateway.listenerSets) {
+          if (listenerSetAccepted(set, gateway, tls)) attachedListenerSets++;
+          const ls = set.listenerSet;
+          statuses.push(interner.intern({ apiVersion: ls.apiVersion, kind: 'ListenerSet', metadata: { namespace: set.namespace, name: set.name }, status: buildListenerSetStatus(set, gateway, tls, overlaps, clock(ls.metadata)) }));
+        }
         const gatewayClock = clock(gateway.gateway.metadata);
         statuses.push(interner.intern({
           apiVersion: gateway.gateway.apiVersion,
           kind: 'Gateway',
           metadata: { namespace: gateway.namespace, name: gateway.name },
-          status: withClientCertificateCondition(buildGatewayStatus(gateway, tls, gatewayClock), client, gateway.gateway.status?.conditions, gatewayClock),
+          status: withClientCertificateCondition(buildGatewayStatus(gateway, tls, gatewayClock, overlaps, attachedListenerSets), client, gateway.gateway.status?.conditions, gatewayClock),
         }));
         if (gatewayServingWithTls(gateway, tls)) irGateways.push(backendTls.apply(irBuilder.build(gateway, tls, routes.attachments, routed.changes, index, changed), gateway, client));
       }

@@ -1,7 +1,9 @@
 // Gateway status: Accepted and Programmed, addresses, one entry per listener
 // (Accepted, Programmed, ResolvedRefs, Conflicted, and OverlappingTLSConfig
-// when true; supportedKinds; attachedRoutes), and attachedListenerSets (0
-// until ListenerSets attach).
+// when true; supportedKinds; attachedRoutes), and attachedListenerSets (the
+// ListenerSets it takes that are Accepted, status/listenerset.ts). The
+// Gateway's conditions reflect its own listeners only (GEP-1713, "Gateway
+// Conditions"); OverlappingTLSConfig looks at every listener it serves.
 //
 // TLS (tls/gateway-tls.ts): a terminating listener whose certificateRefs are
 // all invalid is Accepted (its configuration is valid) but not Programmed
@@ -96,7 +98,7 @@ export function listenerOverlappingHostnames(message: string): ConditionState {
  * connections through HTTP connection coalescing; the condition is set on
  * each of them (only when true: it has negative polarity).
  */
-function overlappingHostnames(listeners: readonly ListenerContext[]): Map<ListenerContext, string> {
+export function overlappingHostnames(listeners: readonly ListenerContext[]): Map<ListenerContext, string> {
   const https = listeners.filter((l) => l.protocol === 'HTTPS' && listenerAccepted(l));
   const found = new Map<ListenerContext, string>();
   for (const a of https) {
@@ -113,14 +115,14 @@ function overlappingHostnames(listeners: readonly ListenerContext[]): Map<Listen
 // ---------------------------------------------------------------- builders
 
 /** Why the listener is not accepted, its TLS included; undefined when accepted. */
-function listenerRejection(listener: ListenerContext, tls: ListenerTls | undefined): ListenerProblem | undefined {
+export function listenerRejection(listener: ListenerContext, tls: ListenerTls | undefined): ListenerProblem | undefined {
   const problem = listener.rejection ?? listener.conflict;
   if (problem !== undefined) return problem;
   if (tls?.noValidCa === true) return { reason: ListenerReason.NoValidCACertificate, message: tls.caProblem?.message ?? 'no valid CA certificate' };
   return undefined;
 }
 
-function listenerConditions(listener: ListenerContext, gateway: GatewayContext, tls: ListenerTls | undefined, overlap: string | undefined): ConditionState[] {
+export function listenerConditions(listener: ListenerContext, gateway: GatewayContext, tls: ListenerTls | undefined, overlap: string | undefined): ConditionState[] {
   const problem = listenerRejection(listener, tls);
   const states: ConditionState[] = [];
   states.push(problem === undefined ? listenerAcceptedCondition() : listenerNotAccepted(problem.reason, problem.message));
@@ -160,14 +162,25 @@ function gatewayConditions(gateway: GatewayContext, tls: GatewayTls): ConditionS
   ];
 }
 
+/** Whether the Gateway is Accepted: not rejected itself, and one of its own listeners accepted with its TLS. */
+export function gatewayAcceptedWithTls(gateway: GatewayContext, tls: GatewayTls): boolean {
+  return gateway.rejection === undefined && gateway.listeners.some((l) => listenerRejection(l, tls.listeners.get(l)) === undefined);
+}
+
 /** Whether the Gateway serves anything: accepted and programmed, with a listener its TLS does not rule out. */
 export function gatewayServingWithTls(gateway: GatewayContext, tls: GatewayTls): boolean {
   return gatewayServing(gateway) && gateway.listeners.some((l) => listenerRejection(l, tls.listeners.get(l)) === undefined);
 }
 
-export function buildGatewayStatus(gateway: GatewayContext, tls: GatewayTls, clock: ConditionClock): GatewayStatus {
+/** `overlaps`: overlappingHostnames() of every listener the Gateway serves; `attachedListenerSets`: the Accepted ListenerSets it takes. */
+export function buildGatewayStatus(
+  gateway: GatewayContext,
+  tls: GatewayTls,
+  clock: ConditionClock,
+  overlaps: ReadonlyMap<ListenerContext, string> = overlappingHostnames(gateway.listeners),
+  attachedListenerSets = 0,
+): GatewayStatus {
   const previous = gateway.gateway.status;
-  const overlaps = overlappingHostnames(gateway.listeners);
   const listeners: ListenerStatus[] = gateway.listeners.map((listener) => ({
     name: listener.name,
     supportedKinds: listener.supportedKinds.map((k) => ({ group: k.group, kind: k.kind })),
@@ -183,6 +196,6 @@ export function buildGatewayStatus(gateway: GatewayContext, tls: GatewayTls, clo
     ...(gateway.statusAddresses.length > 0 && gatewayServingWithTls(gateway, tls) ? { addresses: gateway.statusAddresses } : {}),
     conditions: finalizeConditions(gatewayConditions(gateway, tls), previous?.conditions, clock),
     listeners,
-    attachedListenerSets: 0,
+    attachedListenerSets,
   };
 }

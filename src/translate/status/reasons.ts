@@ -27,6 +27,16 @@ export const GatewayReason = {
   AddressNotAssigned: 'AddressNotAssigned',
 } as const;
 
+/** ListenerSet conditions (listenerset_types.go); its listeners use ListenerReason. */
+export const ListenerSetReason = {
+  Accepted: 'Accepted',
+  Programmed: 'Programmed',
+  NotAllowed: 'NotAllowed',
+  ParentNotAccepted: 'ParentNotAccepted',
+  ParentNotProgrammed: 'ParentNotProgrammed',
+  ListenersNotValid: 'ListenersNotValid',
+} as const;
+
 export const ListenerReason = {
   Accepted: 'Accepted',
   PortUnavailable: 'PortUnavailable',

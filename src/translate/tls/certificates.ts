@@ -1,8 +1,10 @@
 // A terminating listener's certificateRefs (ListenerTLSConfig.certificateRefs)
 // → the certificates it presents. Each ref must name a core Secret of type
 // kubernetes.io/tls (tls.crt and tls.key, in `data` as base64 or in
-// `stringData`), in the Gateway's namespace unless a ReferenceGrant there lets
-// the Gateway's namespace refer to it (else RefNotPermitted). A missing
+// `stringData`), in the namespace of the listener's object (its Gateway or
+// ListenerSet) unless a ReferenceGrant there lets that kind in that namespace
+// refer to it (else RefNotPermitted; GEP-1713: a Gateway's grants are not a
+// ListenerSet's, nor the other way round). A missing
 // Secret, another kind or group, an unreadable PEM, a key that does not match
 // the certificate, or a certificate that is not valid at translate's `now`
 // make the ref invalid (InvalidCertificateRef). Several refs are allowed (an
@@ -34,8 +36,8 @@ function invalid(message: string): CertificateResolution {
   return { ok: false, reason: ListenerReason.InvalidCertificateRef, message };
 }
 
-/** One certificateRef of a listener of a Gateway in `gatewayNamespace`, judged at `now`. */
-export function resolveCertificateRef(ref: SecretObjectReference, gatewayNamespace: string, index: ResourceIndex, now: string): CertificateResolution {
+/** One certificateRef written in a `fromKind` object (Gateway or ListenerSet) in `gatewayNamespace`, judged at `now`. */
+export function resolveCertificateRef(ref: SecretObjectReference, gatewayNamespace: string, index: ResourceIndex, now: string, fromKind = 'Gateway'): CertificateResolution {
   const group = ref.group ?? '';
   const kind = ref.kind ?? 'Secret';
   if (group !== '' || kind !== 'Secret') {
@@ -45,7 +47,7 @@ export function resolveCertificateRef(ref: SecretObjectReference, gatewayNamespa
   const display = `${namespace}/${ref.name}`;
   const permitted = referencePermitted(
     index,
-    { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace },
+    { group: GATEWAY_GROUP, kind: fromKind, namespace: gatewayNamespace },
     { group: '', kind: 'Secret', namespace, name: ref.name },
   );
   if (!permitted) {

@@ -1,4 +1,4 @@
-// Everything TLS a Gateway's listeners need from other objects: the
+// Everything TLS a Gateway's listeners (its ListenerSets' too) need from other objects: the
 // certificates each terminating listener presents (certificates.ts), the
 // client validation each HTTPS listener applies (frontend.ts), what is wrong
 // with their references, and the certificate table of the Gateway's IR.
@@ -54,7 +54,7 @@ function resolveListener(
   if (listener.tlsMode === 'terminate') {
     const refs = listener.spec.tls?.certificateRefs ?? [];
     for (const ref of refs) {
-      const resolved = resolveCertificateRef(ref, gateway.namespace, index, now);
+      const resolved = resolveCertificateRef(ref, listener.owner.namespace, index, now, listener.owner.kind);
       if (!resolved.ok) {
         problems.push(resolved);
         continue;
@@ -83,7 +83,7 @@ function resolveListener(
 }
 
 function resolveGateway(gateway: GatewayContext, index: ResourceIndex, now: string): GatewayTls {
-  const tlsListeners = gateway.listeners.filter((l) => l.tlsMode !== undefined && listenerAccepted(l));
+  const tlsListeners = gateway.allListeners.filter((l) => l.tlsMode !== undefined && listenerAccepted(l));
   if (tlsListeners.length === 0) return EMPTY;
   const certificates = new Map<string, IRCertificate>();
   const byPort = new Map<number, FrontendValidation>();
