@@ -6,9 +6,11 @@
 // listeners, cross-namespace references with and without grants, equal
 // creation times, invalid regexes, routes of both HTTP kinds on one listener,
 // HTTPS, TLS, TCP and UDP listeners with their route kinds, certificates that
-// come, go, expire or are not granted, and client CA bundles.
+// come, go, expire or are not granted, client CA bundles, and ListenerSets
+// (allowed or not, conflicting with their Gateway's listeners and each
+// other's, named by routes).
 import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from '../model/core.ts';
-import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ParentReference, ReferenceGrant, TCPRoute, TLSRoute, UDPRoute } from '../model/gatewayapi.ts';
+import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ListenerSet, ParentReference, ReferenceGrant, TCPRoute, TLSRoute, UDPRoute } from '../model/gatewayapi.ts';
 import type { AnyObject, ResourceSet } from '../model/resources.ts';
 import { emptyResourceSet, KIND_TO_FIELD } from '../model/resources.ts';
 
@@ -108,6 +110,25 @@ function listener(name: string, r: Random): Listener {
   };
 }
 
+function allowedListeners(r: Random): Pick<Gateway['spec'], 'allowedListeners'> {
+  const choice = r.pick([undefined, 'None', 'Same', 'All', 'All', 'Selector'] as const);
+  if (choice === undefined) return {};
+  return { allowedListeners: { namespaces: { from: choice, ...(choice === 'Selector' ? { selector: { matchLabels: { env: 'prod' } } } : {}) } } };
+}
+
+const LISTENER_SETS = ['ls-0', 'ls-1'];
+
+function listenerSet(namespaceName: string, name: string, r: Random): ListenerSet {
+  const parent = r.chance(0.9) ? r.pick(GATEWAYS) : { namespace: 'ns-a', name: 'missing' };
+  const names = ['http', 'web', 'extra'].slice(0, 1 + r.int(3));
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'ListenerSet',
+    metadata: meta(namespaceName, name, r),
+    spec: { parentRef: { name: parent.name, ...(r.chance(0.7) ? { namespace: parent.namespace } : {}) }, listeners: names.map((listenerName) => listener(listenerName, r)) },
+  };
+}
+
 function gateway(at: { namespace: string; name: string }, r: Random): Gateway {
   const names = ['http', 'web', 'api'].slice(0, 1 + r.int(3));
   return {
@@ -117,6 +138,7 @@ function gateway(at: { namespace: string; name: string }, r: Random): Gateway {
     spec: {
       gatewayClassName: 'portico',
       listeners: names.map((name) => listener(name, r)),
+      ...allowedListeners(r),
       ...(r.chance(0.3)
         ? { tls: { frontend: { default: { validation: { caCertificateRefs: r.some([{ group: '', kind: 'ConfigMap', name: 'client-ca' }, { group: '', kind: 'ConfigMap', name: 'client-ca', namespace: 'ns-b' }], 2) } } } } }
         : {}),
@@ -159,7 +181,7 @@ function referenceGrant(name: string, r: Random): ReferenceGrant {
     kind: 'ReferenceGrant',
     metadata: meta(r.pick(NAMESPACES), name, r),
     spec: {
-      from: [{ group: 'gateway.networking.k8s.io', kind: r.pick(['HTTPRoute', 'GRPCRoute', 'Gateway', 'TCPRoute']), namespace: r.pick(NAMESPACES) }],
+      from: [{ group: 'gateway.networking.k8s.io', kind: r.pick(['HTTPRoute', 'GRPCRoute', 'Gateway', 'ListenerSet', 'TCPRoute']), namespace: r.pick(NAMESPACES) }],
       to: [{ group: '', kind: r.pick(['Service', 'Service', 'Secret', 'ConfigMap']), ...(r.chance(0.5) ? { name: r.pick([...SERVICES, 'cert', 'client-ca']) } : {}) }],
     },
   };
@@ -167,6 +189,10 @@ function referenceGrant(name: string, r: Random): ReferenceGrant {
 
 function parentRefs(r: Random): ParentReference[] {
   return Array.from({ length: 1 + r.int(2) }, () => {
+    if (r.chance(0.3)) {
+      const section = r.pick([undefined, undefined, 'http', 'web', 'extra', 'nope']);
+      return { kind: 'ListenerSet', group: 'gateway.networking.k8s.io', name: r.pick(LISTENER_SETS), namespace: r.pick(NAMESPACES), ...(section === undefined ? {} : { sectionName: section }) };
+    }
     const target = r.chance(0.9) ? r.pick(GATEWAYS) : { namespace: 'ns-a', name: 'missing' };
     const section = r.pick([undefined, undefined, 'http', 'web', 'nope']);
     return { name: target.name, namespace: target.namespace, ...(section === undefined ? {} : { sectionName: section }), ...(r.chance(0.1) ? { port: 8080 } : {}) };
@@ -279,6 +305,7 @@ function makers(pki: WorldPki | undefined): Map<string, Maker> {
     for (const svc of ['svc-1', 'svc-2']) for (const suffix of ['x', 'y']) add('EndpointSlice', ns, `${svc}-${suffix}`, (r) => endpointSlice(ns, svc, suffix, r));
     for (let i = 0; i < 6; i++) add('HTTPRoute', ns, `web-${i}`, (r) => httpRoute(ns, `web-${i}`, r));
     for (let i = 0; i < 2; i++) add('GRPCRoute', ns, `rpc-${i}`, (r) => grpcRoute(ns, `rpc-${i}`, r));
+    for (const name of LISTENER_SETS) add('ListenerSet', ns, name, (r) => listenerSet(ns, name, r));
     add('TCPRoute', ns, 'tcp', (r) => tcpRoute(ns, 'tcp', r));
     add('UDPRoute', ns, 'udp', (r) => udpRoute(ns, 'udp', r));
     for (const name of ['tls-1', 'tls-2']) add('TLSRoute', ns, name, (r) => tlsRoute(ns, name, r));
@@ -307,9 +334,9 @@ export class RandomWorld {
   /** Adds, removes or replaces one object (or nothing); returns what it did. */
   edit(): string {
     const r = this.#random;
-    // Gateways are two keys among many: edit them more often, so listeners of every protocol come and go.
+    // Gateways and ListenerSets are a few keys among many: edit them more often, so listeners of every protocol come and go.
     const keys = [...this.#makers.keys()];
-    const key = r.chance(0.1) ? r.pick(keys.filter((k) => k.startsWith('Gateway/'))) : r.pick(keys);
+    const key = r.chance(0.15) ? r.pick(keys.filter((k) => k.startsWith('Gateway/') || k.startsWith('ListenerSet/'))) : r.pick(keys);
     const current = this.#objects.get(key);
     if (r.chance(0.05)) return 'nothing';
     if (current !== undefined && r.chance(0.2) && !key.startsWith('GatewayClass/')) {
