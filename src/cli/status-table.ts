@@ -1,5 +1,5 @@
 // Renders statuses for people (`portico check`), and finds the ones that make
-// `check` fail: a gateway or route not Accepted, or with unresolved references.
+// `check` fail: a gateway, ListenerSet or route not Accepted, or with unresolved references.
 import type { Condition } from '../model/meta.ts';
 import type { StatusUpdate } from '../translate/index.ts';
 
@@ -59,7 +59,7 @@ export function findProblems(statuses: StatusUpdate[], controllerName: string): 
   for (const update of statuses) {
     const status = view(update);
     const where = `${update.kind} ${objectName(update)}`;
-    if (update.kind === 'Gateway') {
+    if (update.kind === 'Gateway' || update.kind === 'ListenerSet') {
       const accepted = condition(status.conditions, 'Accepted');
       if (failing(accepted)) problems.push({ object: where, detail: `${describe(accepted)}: ${accepted?.message ?? ''}` });
       for (const listener of status.listeners ?? []) {
