@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { markConflicts, markPrecedenceConflicts } from './conflicts.ts';
+import { ClaimedPorts, markConflicts } from './conflicts.ts';
 import type { ListenerContext } from './listener.ts';
 import type { ProtocolProfile } from './protocols.ts';
 
@@ -64,7 +64,9 @@ test('distinct listeners: port, protocol family and (for HTTP, HTTPS, TLS) hostn
 function precedence(earlier: ListenerContext[], later: ListenerContext[]): Record<string, string> {
   markConflicts(earlier);
   markConflicts(later);
-  markPrecedenceConflicts(earlier, later);
+  const claimed = new ClaimedPorts();
+  claimed.claim(earlier);
+  claimed.markLosers(later);
   return Object.fromEntries([...earlier, ...later].map((l) => [l.name, l.conflict?.reason ?? '-']));
 }
 

@@ -58,43 +58,63 @@ function markIndistinct(sameFamily: readonly ListenerContext[]): void {
   }
 }
 
+/** What the listeners higher in precedence hold on one port and transport (TCP-based, or UDP). */
+interface ClaimedPort {
+  /** Protocol families present, each with the first protocol seen. */
+  families: Map<string, string>;
+  /** Hostnames present ("" for none). */
+  hostnames: Set<string>;
+}
+
 /**
  * Listeners merged into a Gateway from ListenerSets (GEP-1713, "Listener and
- * ListenerSet Conflicts"): each of `later` that is not distinct from one of
- * `earlier` (higher in precedence: the Gateway's own, then older
- * ListenerSets) is Conflicted and loses; the earlier one keeps its state.
- * Call it once per ListenerSet, in precedence order, after markConflicts on
- * the ListenerSet's own listeners.
+ * ListenerSet Conflicts"): a listener that is not distinct from one higher in
+ * precedence (the Gateway's own, then older ListenerSets) is Conflicted and
+ * loses; the earlier one keeps its state. Claim the Gateway's listeners, then
+ * each ListenerSet's in precedence order after markConflicts on them and
+ * markLosers; each port costs one lookup, so thousands of ListenerSets stay
+ * linear.
  */
-export function markPrecedenceConflicts(earlier: readonly ListenerContext[], later: readonly ListenerContext[]): void {
-  const byPort = new Map<number, ListenerContext[]>();
-  for (const listener of earlier) {
-    if (listener.rejection !== undefined || listener.profile?.served !== true) continue;
-    const onPort = byPort.get(listener.port);
-    if (onPort === undefined) byPort.set(listener.port, [listener]);
-    else onPort.push(listener);
+export class ClaimedPorts {
+  readonly #ports = new Map<string, ClaimedPort>();
+
+  /** Listeners valid on their own now hold their port, hostname and family, conflicted or not. */
+  claim(listeners: readonly ListenerContext[]): void {
+    for (const listener of listeners) {
+      const family = listener.profile?.family;
+      if (listener.rejection !== undefined || listener.profile?.served !== true || family === undefined) continue;
+      const key = portKey(listener);
+      let claimed = this.#ports.get(key);
+      if (claimed === undefined) this.#ports.set(key, (claimed = { families: new Map(), hostnames: new Set() }));
+      if (!claimed.families.has(family)) claimed.families.set(family, listener.protocol);
+      claimed.hostnames.add(listener.hostname ?? '');
+    }
   }
-  for (const listener of later) {
-    if (listener.rejection !== undefined || listener.conflict !== undefined || listener.profile?.served !== true) continue;
-    const conflict = precedenceConflict(listener, byPort.get(listener.port) ?? []);
-    if (conflict !== undefined) listener.conflict = conflict;
+
+  /** Sets `conflict` on each listener not distinct from one claimed before. */
+  markLosers(listeners: readonly ListenerContext[]): void {
+    for (const listener of listeners) {
+      if (listener.rejection !== undefined || listener.conflict !== undefined || listener.profile?.served !== true) continue;
+      const claimed = this.#ports.get(portKey(listener));
+      if (claimed !== undefined) listener.conflict = precedenceConflict(listener, claimed);
+    }
   }
 }
 
-function precedenceConflict(listener: ListenerContext, onPort: readonly ListenerContext[]): ListenerContext['conflict'] {
-  const udp = listener.profile?.family === 'udp';
-  // UDP shares port numbers with TCP-based listeners freely.
-  const sameTransport = onPort.filter((l) => (l.profile?.family === 'udp') === udp);
-  const otherFamily = sameTransport.find((l) => l.profile?.family !== listener.profile?.family);
-  if (otherFamily !== undefined) {
-    return { reason: ListenerReason.ProtocolConflict, message: `port ${listener.port} is already used with protocol ${otherFamily.protocol} by a listener that takes precedence` };
+/** UDP shares port numbers with TCP-based listeners freely. */
+function portKey(listener: ListenerContext): string {
+  return `${listener.port}/${listener.profile?.family === 'udp' ? 'udp' : 'tcp'}`;
+}
+
+function precedenceConflict(listener: ListenerContext, claimed: ClaimedPort): ListenerContext['conflict'] {
+  const family = listener.profile?.family ?? '';
+  for (const [other, protocol] of claimed.families) {
+    if (other !== family) return { reason: ListenerReason.ProtocolConflict, message: `port ${listener.port} is already used with protocol ${protocol} by a listener that takes precedence` };
   }
-  const first = sameTransport[0];
-  if (first === undefined) return undefined;
   if (listener.profile?.hostnameDistinct !== true) {
-    return { reason: ListenerReason.ProtocolConflict, message: `port ${listener.port} is already used by a ${first.protocol} listener that takes precedence: only one ${listener.protocol} listener may use a port` };
+    return { reason: ListenerReason.ProtocolConflict, message: `port ${listener.port} is already used by a ${claimed.families.get(family) ?? listener.protocol} listener that takes precedence: only one ${listener.protocol} listener may use a port` };
   }
-  if (sameTransport.some((l) => l.hostname === listener.hostname)) {
+  if (claimed.hostnames.has(listener.hostname ?? '')) {
     const host = listener.hostname === undefined ? 'no hostname' : `hostname "${listener.hostname}"`;
     return { reason: ListenerReason.HostnameConflict, message: `port ${listener.port} with ${host} is already used by a listener that takes precedence` };
   }

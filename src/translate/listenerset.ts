@@ -15,7 +15,7 @@
 // sorts as the oldest, so such ListenerSets are ordered by name.
 import type { Gateway, ListenerSet } from '../model/gatewayapi.ts';
 import { GATEWAY_GROUP } from '../model/gatewayapi.ts';
-import { markConflicts, markPrecedenceConflicts } from './conflicts.ts';
+import { ClaimedPorts, markConflicts } from './conflicts.ts';
 import { namespaceOf } from './defaults.ts';
 import type { Labels } from './labelselector.ts';
 import { compileLabelSelector } from './labelselector.ts';
@@ -93,7 +93,8 @@ export function evaluateListenerSets(
   index: ResourceIndex,
 ): ListenerSetContext[] {
   const gatewayName = gateway.metadata.name;
-  const merged: ListenerContext[] = [...gatewayListeners];
+  const claimed = new ClaimedPorts();
+  claimed.claim(gatewayListeners);
   return listenerSets.map((listenerSet) => {
     const namespace = namespaceOf(listenerSet.metadata);
     const name = listenerSet.metadata.name;
@@ -103,8 +104,8 @@ export function evaluateListenerSets(
     const owner = { kind: 'ListenerSet' as const, namespace, name };
     context.listeners = listenerSet.spec.listeners.map((listener) => evaluateListener(listener, gatewayNamespace, gatewayName, owner));
     markConflicts(context.listeners);
-    markPrecedenceConflicts(merged, context.listeners);
-    merged.push(...context.listeners);
+    claimed.markLosers(context.listeners);
+    claimed.claim(context.listeners);
     return context;
   });
 }

@@ -15,7 +15,7 @@
 import type { GatewayStatus, ListenerStatus } from '../../model/gatewayapi.ts';
 import type { GatewayContext } from '../gateway.ts';
 import { gatewayServing } from '../gateway.ts';
-import { ANY_HOST, hostnameCovers } from '../hostname.ts';
+import { ANY_HOST, hostnameCovers, isWildcard } from '../hostname.ts';
 import type { ListenerContext, ListenerProblem } from '../listener.ts';
 import { listenerAccepted } from '../listener.ts';
 import type { GatewayTls, ListenerTls } from '../tls/gateway-tls.ts';
@@ -101,15 +101,43 @@ export function listenerOverlappingHostnames(message: string): ConditionState {
 export function overlappingHostnames(listeners: readonly ListenerContext[]): Map<ListenerContext, string> {
   const https = listeners.filter((l) => l.protocol === 'HTTPS' && listenerAccepted(l));
   const found = new Map<ListenerContext, string>();
-  for (const a of https) {
-    for (const b of https) {
-      if (a === b || a.port !== b.port || found.has(a)) continue;
-      const ha = a.hostname ?? ANY_HOST;
-      const hb = b.hostname ?? ANY_HOST;
-      if (hostnameCovers(ha, hb) || hostnameCovers(hb, ha)) found.set(a, `the hostname ${ha} overlaps with the hostname ${hb} of listener ${b.name} on port ${a.port}`);
-    }
+  const byPort = new Map<number, ListenerContext[]>();
+  for (const listener of https) {
+    const onPort = byPort.get(listener.port);
+    if (onPort === undefined) byPort.set(listener.port, [listener]);
+    else onPort.push(listener);
   }
+  for (const onPort of byPort.values()) if (onPort.length > 1) overlapsOnPort(onPort, found);
   return found;
+}
+
+/**
+ * Each listener's first overlapping partner, in listener order. Exact
+ * hostnames overlap only equal ones and the patterns (wildcards, no
+ * hostname) that cover them, so only patterns are compared pairwise: a port
+ * with thousands of exact hostnames (ListenerSets) stays linear.
+ */
+function overlapsOnPort(listeners: readonly ListenerContext[], found: Map<ListenerContext, string>): void {
+  const hostOf = (l: ListenerContext) => l.hostname ?? ANY_HOST;
+  const isPattern = (host: string) => host === ANY_HOST || isWildcard(host);
+  const patterns = listeners.filter((l) => isPattern(hostOf(l)));
+  const exact = new Map<string, ListenerContext[]>();
+  for (const listener of listeners) {
+    if (isPattern(hostOf(listener))) continue;
+    const same = exact.get(hostOf(listener));
+    if (same === undefined) exact.set(hostOf(listener), [listener]);
+    else same.push(listener);
+  }
+  const order = new Map(listeners.map((l, i) => [l, i]));
+  for (const a of listeners) {
+    const ha = hostOf(a);
+    const candidates = isPattern(ha)
+      ? listeners.filter((b) => b !== a && (isPattern(hostOf(b)) ? hostnameCovers(ha, hostOf(b)) || hostnameCovers(hostOf(b), ha) : hostnameCovers(ha, hostOf(b))))
+      : [...patterns.filter((b) => hostnameCovers(hostOf(b), ha)), ...(exact.get(ha) ?? []).filter((b) => b !== a)];
+    let first: ListenerContext | undefined;
+    for (const b of candidates) if (first === undefined || (order.get(b) ?? 0) < (order.get(first) ?? 0)) first = b;
+    if (first !== undefined) found.set(a, `the hostname ${ha} overlaps with the hostname ${hostOf(first)} of listener ${first.name} on port ${a.port}`);
+  }
 }
 
 // ---------------------------------------------------------------- builders
