@@ -74,9 +74,14 @@ export class TcpPortListener {
     return { port: address.port, address: address.address };
   }
 
-  /** Unbinds, then drains the service's connections. */
+  /**
+   * Unbinds at once, then drains the service's connections. (Not close()'s
+   * callback: a net.Server reports closed only once every socket it accepted
+   * has, and a socket taken over by TLS is counted by its raw socket.)
+   */
   async drain(timeoutMs: number): Promise<void> {
-    await Promise.all([this.close(), this.service.drain(timeoutMs)]);
+    if (this.#server.listening) this.#server.close();
+    await this.service.drain(timeoutMs);
   }
 
   /** Unbinds without touching connections (a failed apply gives back the ports it bound). */
