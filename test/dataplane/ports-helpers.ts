@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { IR, IRBackend, IRCertificate, IRGateway, IRHttpRule, IRPort, IRTlsServer, IRVirtualHost } from '../../src/ir/types.ts';
+import type { IR, IRBackend, IRCertificate, IRGateway, IRHttpPort, IRHttpRule, IRPort, IRTlsServer, IRVirtualHost } from '../../src/ir/types.ts';
 
 export const GATEWAY = 'gateway/default/gw';
 
@@ -27,7 +27,7 @@ export interface VhostSpec {
 }
 
 /** An HTTPS port: `servers` in IRTlsPortConfig, and per spec one virtual host whose "/" goes to `backend`. */
-export function httpsPort(port: number, servers: IRTlsServer[], vhosts: VhostSpec[]): IRPort {
+export function httpsPort(port: number, servers: IRTlsServer[], vhosts: VhostSpec[]): IRHttpPort {
   const rules: IRHttpRule[] = vhosts.map((vhost, index) => ({
     name: `httproute/default/r${index}/rule/0`,
     route: { kind: 'HTTPRoute', namespace: 'default', name: `r${index}` },
@@ -41,6 +41,12 @@ export function httpsPort(port: number, servers: IRTlsServer[], vhosts: VhostSpe
     matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [], rule: index }],
   }));
   return { kind: 'http', name: `${GATEWAY}/port/${port}`, port, virtualHosts, rules, tls: { servers, minVersion: 'TLSv1.2' } };
+}
+
+/** The same port without TLS: plain HTTP. */
+export function plainPort(port: number, vhosts: VhostSpec[]): IRHttpPort {
+  const { tls: _tls, ...plain } = httpsPort(port, [], vhosts);
+  return plain;
 }
 
 export function gatewayIR(ports: IRPort[], backends: IRBackend[], certificates: Record<string, IRCertificate> = {}): IR {
