@@ -188,6 +188,32 @@ describe('HTTPS ports', { skip }, () => {
     }
   });
 
+  it('5,000 certificates: contexts are built at first handshake, and adding one certificate rebuilds none of the others', async () => {
+    // One key pair under 5,000 names and hashes: the data plane keys contexts by IRCertificate.hash.
+    const pem = certificates['secret/default/wildcard'] as IRCertificate;
+    const tenants = (count: number): IR => {
+      const table: Record<string, IRCertificate> = {};
+      const servers = [];
+      const vhosts: VhostSpec[] = [];
+      for (let i = 0; i < count; i++) {
+        table[`secret/default/t${i}`] = { ...pem, hash: `tenant-${i}` };
+        servers.push(server(`t${i}.example.com`, `t${i}`, [`secret/default/t${i}`]));
+        vhosts.push({ hostname: `t${i}.example.com`, section: `t${i}`, backend: 'echo' });
+      }
+      return gatewayIR([httpsPort(port, servers, vhosts)], backends(), table);
+    };
+    const contexts = () => dataPlane.stats().find((entry) => entry.port === port)?.tlsContexts;
+    await apply(tenants(5000));
+    const builtBefore = contexts()?.built ?? 0;
+    for (const name of ['t1.example.com', 't4999.example.com']) assert.equal((await httpsGet(port, { servername: name })).status, 200);
+    assert.equal(contexts()?.built, builtBefore + 2, 'one context per name that handshook');
+    await apply(tenants(5001));
+    for (const name of ['t1.example.com', 't4999.example.com']) assert.equal((await httpsGet(port, { servername: name })).status, 200);
+    assert.equal(contexts()?.built, builtBefore + 2, 'the kept certificates reuse their contexts');
+    assert.equal((await httpsGet(port, { servername: 't5000.example.com' })).status, 200);
+    assert.equal(contexts()?.built, builtBefore + 3, 'the added one is built at its first handshake');
+  });
+
   it('reports TLS counters and open connections per port', async () => {
     await apply(gatewayIR([httpsPort(port, [server('shop.example.com', 'shop', ['secret/default/shop'])], [
       { hostname: 'shop.example.com', section: 'shop', backend: 'echo' },

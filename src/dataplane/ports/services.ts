@@ -49,6 +49,8 @@ export interface PortStats {
   /** Open client connections (TLS: HTTP connections plus hellos being read and relays; UDP: live sessions). */
   connections: number;
   tls?: Readonly<FrontDoorCounters>;
+  /** TLS contexts built since the port's service was made, and kept for its configuration (built lazily, at first handshake). */
+  tlsContexts?: { built: number; kept: number };
   tcp?: Readonly<StreamCounters>;
   udp?: Readonly<UdpCounters>;
 }
@@ -94,11 +96,6 @@ export class TlsPortService implements TcpPortService {
     });
   }
 
-  /** TLS contexts built and kept (see TlsFrontDoor.contexts). */
-  get contexts(): { built: number; kept: number } {
-    return this.#door.contexts;
-  }
-
   accept(socket: Socket): void {
     this.#door.accept(socket);
   }
@@ -115,7 +112,10 @@ export class TlsPortService implements TcpPortService {
   }
 
   stats(port: number): PortStats {
-    return { transport: 'tcp', port, kind: 'tls', connections: this.#engine.connections + this.#door.connections, tls: this.#door.counters };
+    return {
+      transport: 'tcp', port, kind: 'tls', connections: this.#engine.connections + this.#door.connections,
+      tls: this.#door.counters, tlsContexts: this.#door.contexts,
+    };
   }
 
   #handOver(connection: TerminatedConnection): void {
