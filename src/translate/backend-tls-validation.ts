@@ -16,14 +16,13 @@
 //   backend's certificate must carry; subjectAltNames (Hostname, URI) are
 //   then the names it must carry one of.
 import type { IRBackendTls, IRSubjectAltName } from '../ir/types.ts';
-import { inspectCaBundle } from '../lib/x509.ts';
 import type { BackendTLSPolicy, LocalObjectReference } from '../model/gatewayapi.ts';
 import { namespaceOf } from './defaults.ts';
 import type { ResourceIndex } from './resource-index.ts';
 import type { ConditionState } from './status/conditions.ts';
 import { conditionFalse, conditionTrue } from './status/conditions.ts';
 import { ConditionType } from './status/reasons.ts';
-import { secretValue } from './tls/certificates.ts';
+import { readCaBundle } from './tls/ca-bundle.ts';
 
 /** Policy condition reasons (apis/v1 policy_types.go and backendtlspolicy_types.go). */
 export const PolicyReason = {
@@ -36,7 +35,6 @@ export const PolicyReason = {
   InvalidKind: 'InvalidKind',
 } as const;
 
-const CA_KEY = 'ca.crt';
 const SYSTEM = 'System';
 
 export interface PolicyValidation {
@@ -53,21 +51,9 @@ function resolveCaRef(ref: LocalObjectReference, namespace: string, index: Resou
     const kind = `${ref.group === '' ? 'core' : ref.group}/${ref.kind}`;
     return { ok: false, reason: PolicyReason.InvalidKind, message: `caCertificateRef ${kind} ${ref.name}: only core ConfigMaps (and Secrets) are supported` };
   }
-  const display = `${ref.kind} ${namespace}/${ref.name}`;
-  const invalid = (why: string): CaRef => ({ ok: false, reason: PolicyReason.InvalidCACertificateRef, message: `caCertificateRef to ${display}: ${why}` });
-  let pem: string | undefined;
-  if (ref.kind === 'ConfigMap') {
-    const configMap = index.configMap(namespace, ref.name);
-    if (configMap === undefined) return invalid('not found');
-    pem = configMap.data?.[CA_KEY];
-  } else {
-    const secret = index.secret(namespace, ref.name);
-    if (secret === undefined) return invalid('not found');
-    pem = secretValue(secret, CA_KEY);
-  }
-  if (pem === undefined) return invalid(`has no key ${CA_KEY}`);
-  const check = inspectCaBundle(pem);
-  return check.ok ? { ok: true, pem: pem.endsWith('\n') ? pem : `${pem}\n` } : invalid(`${CA_KEY} ${check.problem}`);
+  const bundle = readCaBundle(ref.kind, namespace, ref.name, index);
+  if (bundle.ok) return { ok: true, pem: bundle.pem };
+  return { ok: false, reason: PolicyReason.InvalidCACertificateRef, message: `caCertificateRef to ${ref.kind} ${namespace}/${ref.name}: ${bundle.why}` };
 }
 
 function subjectAltNames(policy: BackendTLSPolicy): IRSubjectAltName[] | undefined {

@@ -14,16 +14,14 @@
 // listener is also Accepted=False with reason NoValidCACertificate and is not
 // served. Valid bundles are joined into one.
 import type { IRTlsServer } from '../../ir/types.ts';
-import { inspectCaBundle } from '../../lib/x509.ts';
 import type { FrontendTLSValidation, Gateway, ObjectReference } from '../../model/gatewayapi.ts';
 import { GATEWAY_GROUP } from '../../model/gatewayapi.ts';
 import type { ListenerProblem } from '../listener.ts';
 import { referencePermitted } from '../referencegrant.ts';
 import type { ResourceIndex } from '../resource-index.ts';
 import { ListenerReason } from '../status/reasons.ts';
-import { secretValue } from './certificates.ts';
+import { readCaBundle } from './ca-bundle.ts';
 
-export const CA_KEY = 'ca.crt';
 
 export interface FrontendValidation {
   /** Absent when no ref is valid (or no validation is configured). */
@@ -56,20 +54,9 @@ function resolveCaRef(ref: ObjectReference, gatewayNamespace: string, index: Res
   const display = `${kind} ${namespace}/${ref.name}`;
   const permitted = referencePermitted(index, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace }, { group: '', kind, namespace, name: ref.name });
   if (!permitted) return { ok: false, problem: { reason: ListenerReason.RefNotPermitted, message: `caCertificateRef to ${display} is not permitted by any ReferenceGrant in namespace ${namespace}` } };
-  const invalid = (why: string): CaResolution => ({ ok: false, problem: { reason: ListenerReason.InvalidCACertificateRef, message: `caCertificateRef to ${display}: ${why}` } });
-  let pem: string | undefined;
-  if (kind === 'ConfigMap') {
-    const configMap = index.configMap(namespace, ref.name);
-    if (configMap === undefined) return invalid('not found');
-    pem = configMap.data?.[CA_KEY];
-  } else {
-    const secret = index.secret(namespace, ref.name);
-    if (secret === undefined) return invalid('not found');
-    pem = secretValue(secret, CA_KEY);
-  }
-  if (pem === undefined) return invalid(`has no key ${CA_KEY}`);
-  const check = inspectCaBundle(pem);
-  return check.ok ? { ok: true, pem } : invalid(`${CA_KEY} ${check.problem}`);
+  const bundle = readCaBundle(kind, namespace, ref.name, index);
+  if (bundle.ok) return { ok: true, pem: bundle.pem };
+  return { ok: false, problem: { reason: ListenerReason.InvalidCACertificateRef, message: `caCertificateRef to ${display}: ${bundle.why}` } };
 }
 
 /** Resolves one validation block for a Gateway in `gatewayNamespace`. */
@@ -79,7 +66,7 @@ export function resolveFrontendValidation(validation: FrontendTLSValidation | un
   const problems: ListenerProblem[] = [];
   for (const ref of validation.caCertificateRefs ?? []) {
     const resolved = resolveCaRef(ref, gatewayNamespace, index);
-    if (resolved.ok) pems.push(resolved.pem.endsWith('\n') ? resolved.pem : `${resolved.pem}\n`);
+    if (resolved.ok) pems.push(resolved.pem);
     else problems.push(resolved.problem);
   }
   const problem = problems.length === 0 ? undefined : { reason: problems[0]?.reason ?? ListenerReason.InvalidCACertificateRef, message: problems.map((p) => p.message).join('; ') };
