@@ -5,22 +5,10 @@
 // the kind changes (HTTP → HTTPS on the same port), a new service takes the
 // socket's next connection and the old one drains. The listening socket is
 // never closed in between, so no client is refused during the change.
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from '../telemetry/log.ts';
-/** A port that could not be bound: the address, port and system error code say why. */
-export class BindError extends Error {
-  readonly port: number;
-  readonly address: string;
-  readonly errno: string;
-
-  constructor(port: number, address: string, errno: string, cause: Error) {
-    super(`cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port}: ${errno} (${describeErrno(errno)})`, { cause });
-    this.port = port;
-    this.address = address;
-    this.errno = errno;
-  }
-}
+import { StreamListener } from './l4/stream-listener.ts';
+export { BindError } from './l4/stream-listener.ts';
 
 /** What a TCP port's accepted connections go to. */
 export interface TcpPortService {
@@ -42,62 +30,31 @@ export class TcpPortListener {
   readonly port: number;
   readonly address: string;
   service: TcpPortService;
-  readonly #server: Server;
-  readonly #reusePort: boolean;
+  readonly #listener: StreamListener;
 
   constructor(options: ListenerOptions, service: TcpPortService) {
     this.port = options.port;
     this.address = options.address;
     this.service = service;
-    this.#reusePort = options.reusePort;
-    // allowHalfOpen: a TCP relay carries a client's FIN one way only; the HTTP engine ends the connection itself.
-    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.service.accept(socket));
-    this.#server.on('error', (error) => options.logger.error({ err: error.message, port: this.port }, 'listener error'));
+    this.#listener = new StreamListener(options, (socket) => this.service.accept(socket));
   }
 
   listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        reject(new BindError(this.port, this.address, error.code ?? 'EUNKNOWN', error));
-      };
-      this.#server.once('error', onError);
-      this.#server.listen({ port: this.port, host: this.address, reusePort: this.#reusePort }, () => {
-        this.#server.removeListener('error', onError);
-        resolve();
-      });
-    });
+    return this.#listener.listen();
   }
 
   boundAddress(): { port: number; address: string } {
-    const address = this.#server.address();
-    if (address === null || typeof address === 'string') return { port: this.port, address: this.address };
-    return { port: address.port, address: address.address };
+    return this.#listener.boundAddress();
   }
 
-  /**
-   * Unbinds at once, then drains the service's connections. (Not close()'s
-   * callback: a net.Server reports closed only once every socket it accepted
-   * has, and a socket taken over by TLS is counted by its raw socket.)
-   */
+  /** Unbinds at once, then drains the service's connections. */
   async drain(timeoutMs: number): Promise<void> {
-    if (this.#server.listening) this.#server.close();
+    this.#listener.stopAccepting();
     await this.service.drain(timeoutMs);
   }
 
   /** Unbinds without touching connections (a failed apply gives back the ports it bound). */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.#server.listening) resolve();
-      else this.#server.close(() => resolve());
-    });
-  }
-}
-
-function describeErrno(errno: string): string {
-  switch (errno) {
-    case 'EADDRINUSE': return 'address already in use';
-    case 'EACCES': return 'permission denied; ports below 1024 need privileges';
-    case 'EADDRNOTAVAIL': return 'address not available on this host';
-    default: return 'bind failed';
+    return this.#listener.close();
   }
 }

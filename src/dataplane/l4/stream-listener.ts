@@ -1,10 +1,24 @@
-// A listening TCP port for stream proxies (TCP routes, TLS front doors): binds,
-// hands each accepted socket to its owner, and unbinds. The owner tracks its
-// connections (ConnectionSet) so it can drain them.
+// A listening TCP socket: binds (a failure is a BindError that says why),
+// hands each accepted socket to its owner, and unbinds. The data plane's port
+// listener (../listener.ts) and the standalone TCP proxy and TLS front door
+// all listen through it; the owner tracks its connections so it can drain them.
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from '../../telemetry/log.ts';
-import { BindError } from '../listener.ts';
+
+/** A port that could not be bound: the address, port and system error code say why. */
+export class BindError extends Error {
+  readonly port: number;
+  readonly address: string;
+  readonly errno: string;
+
+  constructor(port: number, address: string, errno: string, cause: Error) {
+    super(`cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port}: ${errno} (${describeErrno(errno)})`, { cause });
+    this.port = port;
+    this.address = address;
+    this.errno = errno;
+  }
+}
 
 export interface StreamListenerOptions {
   port: number;
@@ -24,7 +38,7 @@ export class StreamListener {
     this.port = options.port;
     this.address = options.address;
     this.#reusePort = options.reusePort ?? false;
-    // allowHalfOpen: a client's FIN ends one direction only (the relay decides).
+    // allowHalfOpen: a TCP relay carries a client's FIN one way only; the HTTP engine ends the connection itself.
     this.#server = createServer({ allowHalfOpen: true, noDelay: true }, onConnection);
     this.#server.on('error', (error) => options.logger.error({ err: error.message, port: this.port }, 'listener error'));
   }
@@ -48,11 +62,29 @@ export class StreamListener {
     return { port: address.port, address: address.address };
   }
 
+  /**
+   * Stops accepting at once, without waiting for net.Server's close callback:
+   * a server reports closed only once every socket it accepted has, and a
+   * socket taken over by TLS is counted by its raw socket.
+   */
+  stopAccepting(): void {
+    if (this.#server.listening) this.#server.close();
+  }
+
   /** Stops accepting; resolves once unbound. Accepted connections are the owner's to end. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.#server.listening) resolve();
       else this.#server.close(() => resolve());
     });
+  }
+}
+
+function describeErrno(errno: string): string {
+  switch (errno) {
+    case 'EADDRINUSE': return 'address already in use';
+    case 'EACCES': return 'permission denied; ports below 1024 need privileges';
+    case 'EADDRNOTAVAIL': return 'address not available on this host';
+    default: return 'bind failed';
   }
 }

@@ -16,7 +16,7 @@ import type { RemoteInfo, Socket } from 'node:dgram';
 import type { IRBackend, IRUdpPort } from '../../ir/types.ts';
 import type { Logger } from '../../telemetry/log.ts';
 import type { Sweepable } from '../http1/clock.ts';
-import { BindError } from '../listener.ts';
+import { BindError } from './stream-listener.ts';
 import type { StreamServices } from './tcp.ts';
 import { StreamTarget } from './stream-target.ts';
 import { UdpSession } from './udp-session.ts';
