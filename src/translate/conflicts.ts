@@ -94,10 +94,15 @@ export class ClaimedPorts {
   /** Sets `conflict` on each listener not distinct from one claimed before. */
   markLosers(listeners: readonly ListenerContext[]): void {
     for (const listener of listeners) {
-      if (listener.rejection !== undefined || listener.conflict !== undefined || listener.profile?.served !== true) continue;
-      const claimed = this.#ports.get(portKey(listener));
-      if (claimed !== undefined) listener.conflict = precedenceConflict(listener, claimed);
+      if (listener.conflict === undefined) listener.conflict = this.conflictOf(listener);
     }
+  }
+
+  /** The conflict markLosers would set on a listener without one of its own (none for a rejected or unserved listener). */
+  conflictOf(listener: ListenerContext): ListenerContext['conflict'] {
+    if (listener.rejection !== undefined || listener.profile?.served !== true) return undefined;
+    const claimed = this.#ports.get(portKey(listener));
+    return claimed === undefined ? undefined : precedenceConflict(listener, claimed);
   }
 }
 

@@ -8,7 +8,8 @@ import { namespaceOf } from './defaults.ts';
 import type { GatewayContext } from './gateway.ts';
 import { evaluateGateway } from './gateway.ts';
 import type { Labels } from './labelselector.ts';
-import { compareListenerSets, listenerSetParent } from './listenerset.ts';
+import type { ListenerSetContext } from './listenerset.ts';
+import { compareListenerSets, evaluateListenerSets, listenerSetParent } from './listenerset.ts';
 import type { ResourceIndex } from './resource-index.ts';
 
 /** What a ListenerSet contributed: its spec and metadata, and its namespace's labels. */
@@ -55,6 +56,34 @@ function sameSets(a: readonly SetBasis[], b: readonly SetBasis[]): boolean {
   return true;
 }
 
+/**
+ * The same Gateway with other ListenerSets (one edited, added or removed):
+ * its context stays the same object, with its own listeners (routes naming
+ * the Gateway attach to those only, GEP-1713, so they keep their
+ * attachments), and each ListenerSet whose object and namespace labels are
+ * the same as before keeps its context unless precedence now judges it
+ * otherwise (listenerset.ts): one edit judges one ListenerSet again.
+ */
+function reviseListenerSets(entry: Entry, gateway: Gateway, objects: readonly ListenerSet[], sets: readonly SetBasis[], index: ResourceIndex): GatewayContext {
+  const context = entry.context;
+  const before = new Map<string, { basis: SetBasis; set: ListenerSetContext }>();
+  entry.sets.forEach((basis, i) => {
+    const set = context.listenerSets[i];
+    if (set !== undefined) before.set(`${set.namespace}/${set.name}`, { basis, set });
+  });
+  const basisOf = new Map<ListenerSet, SetBasis>(objects.map((object, i) => [object, sets[i] as SetBasis]));
+  const revised = evaluateListenerSets(gateway, context.namespace, context.listeners, objects, index, (object) => {
+    const found = before.get(`${namespaceOf(object.metadata)}/${object.metadata.name}`);
+    const basis = basisOf.get(object);
+    if (found === undefined || basis === undefined) return undefined;
+    return found.basis.spec === basis.spec && found.basis.metadata === basis.metadata && found.basis.labels === basis.labels ? found.set : undefined;
+  });
+  context.gateway = gateway;
+  context.listenerSets = revised;
+  context.allListeners = revised.some((set) => set.listeners.length > 0) ? [...context.listeners, ...revised.flatMap((set) => set.listeners)] : context.listeners;
+  return context;
+}
+
 export class GatewayMemo {
   #entries = new Map<string, Entry>();
 
@@ -82,6 +111,9 @@ export class GatewayMemo {
         // The same objects, perhaps with the status written last time (read as the previous status).
         context.gateway = gateway;
         context.listenerSets.forEach((set, i) => (set.listenerSet = objects[i] as ListenerSet));
+      } else if (entry !== undefined && entry.spec === gateway.spec && entry.metadata === gateway.metadata) {
+        context = reviseListenerSets(entry, gateway, objects, sets, index);
+        unchanged = false;
       } else {
         context = evaluateGateway(gateway, objects, index);
         unchanged = false;

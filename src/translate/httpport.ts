@@ -151,6 +151,11 @@ export class HttpPortBuilder {
   #listeners: ListenerContext[] = [];
   /** Per listener, the attached routes as this builder last took them in. */
   #seen = new Map<ListenerContext, Map<string, AttachedRoute>>();
+  /**
+   * Per route key, the listeners of the port it is attached to, with the attachment (one route's attachments all
+   * carry the same compiled route): finds a route's rules without a look at every listener.
+   */
+  #holders = new Map<string, Map<ListenerContext, AttachedRoute>>();
   /** Per listener, its routes by hostname. */
   #byHost = new Map<ListenerContext, Map<string, Map<string, AttachedRoute>>>();
   #listenerByPattern = new Map<string, ListenerContext>();
@@ -178,14 +183,18 @@ export class HttpPortBuilder {
   /** The port for these listeners; `changes` names the routes that changed on them since the last build. */
   build(served: readonly ServedListener[], changes: ReadonlyMap<ListenerContext, ReadonlySet<string>>): BuiltPort {
     const listeners = served.map((entry) => entry.listener);
-    const reset = this.#built === undefined || !sameList(listeners, this.#listeners);
+    const reset = this.#built === undefined;
+    const remap = new Set<VhostState>();
+    const routeKeys = new Set<string>();
+    let added: ReadonlySet<ListenerContext> = new Set();
     if (reset) this.#reset(listeners);
+    else if (!sameList(listeners, this.#listeners)) added = this.#relist(listeners, routeKeys, remap);
 
     // Take in what changed on each listener: hostnames, host patterns, the port's routes.
     const touched = new Map<ListenerContext, { keys: Set<string>; hostnames: Set<string> }>();
-    const routeKeys = new Set<string>();
     for (const { listener, routes } of served) {
-      const keys = reset ? routes.keys() : changes.get(listener)?.values();
+      // A listener new to the port brings every route attached to it (it may have had them while it did not serve).
+      const keys = reset || added.has(listener) ? routes.keys() : changes.get(listener)?.values();
       if (keys === undefined) continue;
       const seen = this.#seen.get(listener) as Map<string, AttachedRoute>;
       const byHost = this.#byHost.get(listener) as Map<string, Map<string, AttachedRoute>>;
@@ -206,8 +215,15 @@ export class HttpPortBuilder {
           this.#countPattern(hostname, 1);
           change.hostnames.add(hostname);
         }
-        if (now === undefined) seen.delete(key);
-        else seen.set(key, now);
+        if (now === undefined) {
+          seen.delete(key);
+          this.#unhold(key, listener);
+        } else {
+          seen.set(key, now);
+          let holders = this.#holders.get(key);
+          if (holders === undefined) this.#holders.set(key, (holders = new Map<ListenerContext, AttachedRoute>()));
+          holders.set(listener, now);
+        }
         change.keys.add(key);
         routeKeys.add(key);
       }
@@ -217,7 +233,6 @@ export class HttpPortBuilder {
     const routesChanged = this.#updateRoutes(routeKeys);
     const rulesChanged = routesChanged !== 'none' || reset;
     const patternsChanged = this.#updatePatterns();
-    const remap = new Set<VhostState>();
     for (const [listener, { keys, hostnames }] of touched) {
       for (const state of this.#affected(listener, hostnames)) {
         if (this.#updateVhost(state, keys)) remap.add(state);
@@ -227,7 +242,7 @@ export class HttpPortBuilder {
 
     const previous = this.#built;
     const virtualHosts = this.#patterns.flatMap((pattern) => this.#vhosts.get(pattern)?.vhost ?? []);
-    if (patternsChanged || rulesChanged || remap.size > 0 || previous === undefined) {
+    if (patternsChanged || rulesChanged || remap.size > 0 || previous === undefined || added.size > 0) {
       if (previous === undefined || previous.rules !== this.#rules || !sameList(previous.virtualHosts, virtualHosts)) {
         this.#built = { kind: 'http', name: `${this.#gatewayIrName}/port/${this.#port}`, port: this.#port, virtualHosts, rules: this.#rules };
       }
@@ -239,6 +254,7 @@ export class HttpPortBuilder {
   #reset(listeners: ListenerContext[]): void {
     this.#listeners = listeners;
     this.#seen = new Map(listeners.map((listener) => [listener, new Map<string, AttachedRoute>()]));
+    this.#holders = new Map();
     this.#byHost = new Map(listeners.map((listener) => [listener, new Map<string, Map<string, AttachedRoute>>()]));
     this.#routes = new Map();
     this.#routeOrder = [];
@@ -255,6 +271,89 @@ export class HttpPortBuilder {
       this.#listenerByPattern.set(pattern, listener); // a later listener of the same pattern serves it
       this.#countPattern(pattern, 1);
     }
+  }
+
+  /**
+   * Takes in another list of listeners (a ListenerSet edited, added or
+   * removed; a listener that starts or stops serving): the routes of those
+   * gone leave the port (their keys go to `routeKeys`), host patterns go to
+   * the listeners that now serve them, and virtual hosts whose listener
+   * changed are rebuilt (added to `remap`); everything else stays. Returns
+   * the listeners that are new to the port.
+   */
+  #relist(listeners: ListenerContext[], routeKeys: Set<string>, remap: Set<VhostState>): Set<ListenerContext> {
+    const next = new Set(listeners);
+    const before = new Set(this.#listeners);
+    for (const listener of this.#listeners) {
+      if (next.has(listener)) continue;
+      for (const [key, attached] of this.#seen.get(listener) ?? []) {
+        for (const hostname of attached.hostnames) this.#countPattern(hostname, -1);
+        this.#unhold(key, listener);
+        routeKeys.add(key);
+      }
+      this.#seen.delete(listener);
+      this.#byHost.delete(listener);
+      this.#countPattern(listener.hostname ?? ANY_HOST, -1);
+    }
+    const added = new Set<ListenerContext>();
+    for (const listener of listeners) {
+      if (before.has(listener)) continue;
+      added.add(listener);
+      this.#seen.set(listener, new Map());
+      this.#byHost.set(listener, new Map());
+      this.#countPattern(listener.hostname ?? ANY_HOST, 1);
+    }
+    this.#listeners = listeners;
+    this.#listenerByPattern = new Map();
+    for (const listener of listeners) this.#listenerByPattern.set(listener.hostname ?? ANY_HOST, listener); // a later listener of the same pattern serves it
+    for (const [pattern, state] of this.#vhosts) {
+      const owner = this.#ownerOf(state.covering);
+      if (owner === state.owner) continue;
+      if (owner === undefined) {
+        this.#vhosts.delete(pattern);
+        continue;
+      }
+      this.#fillVhost(state, owner);
+      remap.add(state);
+    }
+    // Patterns no listener served before may have one now.
+    for (const pattern of this.#patternSet) {
+      if (this.#vhosts.has(pattern)) continue;
+      const covering = coveringPatterns(pattern);
+      const owner = this.#ownerOf(covering);
+      if (owner === undefined) continue;
+      const state: VhostState = { pattern, owner, covering, contributions: new Map(), sorted: [], vhost: undefined };
+      this.#vhosts.set(pattern, state);
+      this.#fillVhost(state, owner);
+      remap.add(state);
+    }
+    return added;
+  }
+
+  /** The listener serving a host pattern: the most specific covering pattern a listener has. */
+  #ownerOf(covering: readonly string[]): ListenerContext | undefined {
+    for (const pattern of covering) {
+      const listener = this.#listenerByPattern.get(pattern);
+      if (listener !== undefined) return listener;
+    }
+    return undefined;
+  }
+
+  /** Starts the virtual host over with `owner`'s routes. */
+  #fillVhost(state: VhostState, owner: ListenerContext): void {
+    state.owner = owner;
+    state.contributions = new Map();
+    state.sorted = [];
+    const keys = new Set<string>();
+    const byHost = this.#byHost.get(owner);
+    for (const hostname of state.covering) for (const key of byHost?.get(hostname)?.keys() ?? []) keys.add(key);
+    this.#updateVhost(state, keys);
+  }
+
+  #unhold(key: string, listener: ListenerContext): void {
+    const holders = this.#holders.get(key);
+    holders?.delete(listener);
+    if (holders?.size === 0) this.#holders.delete(key);
   }
 
   #countPattern(pattern: string, delta: number): void {
@@ -275,8 +374,7 @@ export class HttpPortBuilder {
     const added: PortRoute[] = [];
     const replaced: { entry: PortRoute; before: RouteRules }[] = [];
     for (const key of keys) {
-      let route: CompiledRoute | undefined;
-      for (const listener of this.#listeners) route = this.#seen.get(listener)?.get(key)?.route ?? route;
+      const route = this.#holders.get(key)?.values().next().value?.route;
       const entry = this.#routes.get(key);
       const ruleSet = route === undefined ? undefined : this.#rulesOf(route);
       if (entry?.ruleSet === ruleSet) continue;

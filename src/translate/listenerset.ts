@@ -34,6 +34,8 @@ export interface ListenerSetContext {
   notAllowed: string | undefined;
   /** Its listeners, merged into the Gateway's; empty when not taken. */
   listeners: ListenerContext[];
+  /** Per listener, the conflict with another listener of the set itself (before precedence against other sets). */
+  ownConflicts: ListenerContext['conflict'][];
 }
 
 /** "gateway/<ns>/<name>" of the Gateway a ListenerSet's parentRef names; undefined for another kind. */
@@ -82,8 +84,25 @@ export function listenerSetNotAllowed(gateway: Gateway, gatewayNamespace: string
 }
 
 /**
+ * Whether a ListenerSet judged before (from the same object, Gateway and
+ * namespace labels) comes out the same after the sets before it in
+ * precedence: its listeners' conflicts are what `claimed` would mark now.
+ */
+function stillHolds(context: ListenerSetContext, claimed: ClaimedPorts): boolean {
+  return context.listeners.every((listener, i) => {
+    const expected = context.ownConflicts[i] ?? claimed.conflictOf(listener);
+    return expected?.reason === listener.conflict?.reason && expected?.message === listener.conflict?.message;
+  });
+}
+
+/**
  * The ListenerSets naming a Gateway (in precedence order), judged and merged
  * after the Gateway's own listeners, whose conflicts are already marked.
+ * `previous` offers a set's context from an earlier run when the set, the
+ * Gateway and the set's namespace labels are the same objects as then; it is
+ * kept (the same object, so routes attached to it keep their attachments)
+ * while the precedence conflicts come out the same, so editing one of
+ * thousands of ListenerSets judges that one again.
  */
 export function evaluateListenerSets(
   gateway: Gateway,
@@ -91,19 +110,27 @@ export function evaluateListenerSets(
   gatewayListeners: readonly ListenerContext[],
   listenerSets: readonly ListenerSet[],
   index: ResourceIndex,
+  previous?: (listenerSet: ListenerSet) => ListenerSetContext | undefined,
 ): ListenerSetContext[] {
   const gatewayName = gateway.metadata.name;
   const claimed = new ClaimedPorts();
   claimed.claim(gatewayListeners);
   return listenerSets.map((listenerSet) => {
+    const kept = previous?.(listenerSet);
+    if (kept !== undefined && stillHolds(kept, claimed)) {
+      kept.listenerSet = listenerSet;
+      claimed.claim(kept.listeners);
+      return kept;
+    }
     const namespace = namespaceOf(listenerSet.metadata);
     const name = listenerSet.metadata.name;
     const notAllowed = listenerSetNotAllowed(gateway, gatewayNamespace, namespace, (ns) => index.namespaceLabels(ns));
-    const context: ListenerSetContext = { listenerSet, namespace, name, gatewayIrName: `gateway/${gatewayNamespace}/${gatewayName}`, notAllowed, listeners: [] };
+    const context: ListenerSetContext = { listenerSet, namespace, name, gatewayIrName: `gateway/${gatewayNamespace}/${gatewayName}`, notAllowed, listeners: [], ownConflicts: [] };
     if (notAllowed !== undefined) return context;
     const owner = { kind: 'ListenerSet' as const, namespace, name };
     context.listeners = listenerSet.spec.listeners.map((listener) => evaluateListener(listener, gatewayNamespace, gatewayName, owner));
     markConflicts(context.listeners);
+    context.ownConflicts = context.listeners.map((listener) => listener.conflict);
     claimed.markLosers(context.listeners);
     claimed.claim(context.listeners);
     return context;

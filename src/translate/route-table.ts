@@ -140,6 +140,9 @@ export class RouteTable {
         if (slot !== undefined) gone.push(slot);
         continue;
       }
+      // The same outcome for the same object (a Gateway or ListenerSet changed that this route does not read): its
+      // attachments stay, and so does its status while it is still valid; cross-kind rejections are settled below.
+      if (slot !== undefined && basis === slot.basis && slot.object === object && statusStillValid(slot.status, object, run.now) && slot.status.controllerName === run.controllerName) continue;
       const candidates = candidatesOf(basis.outcome);
       this.#count(candidates, 1);
       if (slot === undefined) {
