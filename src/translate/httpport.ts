@@ -186,9 +186,10 @@ export class HttpPortBuilder {
     const reset = this.#built === undefined;
     const remap = new Set<VhostState>();
     const routeKeys = new Set<string>();
+    const relisted = !reset && !sameList(listeners, this.#listeners);
     let added: ReadonlySet<ListenerContext> = new Set();
     if (reset) this.#reset(listeners);
-    else if (!sameList(listeners, this.#listeners)) added = this.#relist(listeners, routeKeys, remap);
+    else if (relisted) added = this.#relist(listeners, routeKeys, remap);
 
     // Take in what changed on each listener: hostnames, host patterns, the port's routes.
     const touched = new Map<ListenerContext, { keys: Set<string>; hostnames: Set<string> }>();
@@ -242,7 +243,7 @@ export class HttpPortBuilder {
 
     const previous = this.#built;
     const virtualHosts = this.#patterns.flatMap((pattern) => this.#vhosts.get(pattern)?.vhost ?? []);
-    if (patternsChanged || rulesChanged || remap.size > 0 || previous === undefined || added.size > 0) {
+    if (patternsChanged || rulesChanged || remap.size > 0 || previous === undefined || relisted) {
       if (previous === undefined || previous.rules !== this.#rules || !sameList(previous.virtualHosts, virtualHosts)) {
         this.#built = { kind: 'http', name: `${this.#gatewayIrName}/port/${this.#port}`, port: this.#port, virtualHosts, rules: this.#rules };
       }
@@ -306,6 +307,13 @@ export class HttpPortBuilder {
     this.#listeners = listeners;
     this.#listenerByPattern = new Map();
     for (const listener of listeners) this.#listenerByPattern.set(listener.hostname ?? ANY_HOST, listener); // a later listener of the same pattern serves it
+    // Patterns nothing brings now leave (not worth rebuilding); if routes bring one back below, #updatePatterns makes it anew.
+    const dropped = [...this.#patternSet].filter((pattern) => !this.#patternCounts.has(pattern));
+    for (const pattern of dropped) {
+      this.#patternSet.delete(pattern);
+      this.#vhosts.delete(pattern);
+    }
+    if (dropped.length > 0) this.#patterns = updateSorted(this.#patterns, dropped, []);
     for (const [pattern, state] of this.#vhosts) {
       const owner = this.#ownerOf(state.covering);
       if (owner === state.owner) continue;
@@ -344,6 +352,7 @@ export class HttpPortBuilder {
     state.owner = owner;
     state.contributions = new Map();
     state.sorted = [];
+    state.vhost = undefined; // it names its listener
     const keys = new Set<string>();
     const byHost = this.#byHost.get(owner);
     for (const hostname of state.covering) for (const key of byHost?.get(hostname)?.keys() ?? []) keys.add(key);

@@ -325,7 +325,11 @@ export class RandomWorld {
   /** Present objects, by key, in the order they were added. */
   readonly #objects = new Map<string, AnyObject>();
 
-  constructor(seed: number, pki?: WorldPki) {
+  /** Share of edits that pick a Gateway or ListenerSet (the rest pick any object). */
+  readonly #listenerFocus: number;
+
+  constructor(seed: number, pki?: WorldPki, listenerFocus = 0.15) {
+    this.#listenerFocus = listenerFocus;
     this.#random = new Random(seed);
     this.#makers = makers(pki);
     for (const [key, make] of this.#makers) if (key.startsWith('GatewayClass/') || key.startsWith('Gateway/') || key.startsWith('Secret/') || this.#random.chance(0.6)) this.#objects.set(key, make(this.#random));
@@ -336,7 +340,7 @@ export class RandomWorld {
     const r = this.#random;
     // Gateways and ListenerSets are a few keys among many: edit them more often, so listeners of every protocol come and go.
     const keys = [...this.#makers.keys()];
-    const key = r.chance(0.15) ? r.pick(keys.filter((k) => k.startsWith('Gateway/') || k.startsWith('ListenerSet/'))) : r.pick(keys);
+    const key = r.chance(this.#listenerFocus) ? r.pick(keys.filter((k) => k.startsWith('Gateway/') || k.startsWith('ListenerSet/'))) : r.pick(keys);
     const current = this.#objects.get(key);
     if (r.chance(0.05)) return 'nothing';
     if (current !== undefined && r.chance(0.2) && !key.startsWith('GatewayClass/')) {
