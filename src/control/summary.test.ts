@@ -23,6 +23,7 @@ const cases: { name: string; before: IR | undefined; after: IR; added: string[];
   { name: 'one added in the middle, one removed', before: ir([a, c]), after: ir([a, b]), added: [b.name], removed: [c.name], changed: [] },
   { name: 'a rule replaced by a different one of the same name', before: ir([a, b]), after: ir([a, rule(b.name, 404)]), added: [], removed: [], changed: [b.name] },
   { name: 'a rule replaced by an equal copy: not a change', before: ir([a, b]), after: ir([{ ...a }, b]), added: [], removed: [], changed: [] },
+  { name: 'two added at the front (the lists part): the shifted ones are not changes', before: ir([c, a]), after: ir([b, rule('httproute/ns/d/rule/0'), c, a]), added: [b.name, 'httproute/ns/d/rule/0'], removed: [], changed: [] },
   { name: 'a port gone', before: ir([a, b]), after: { gateways: [] }, added: [], removed: [a.name, b.name], changed: [] },
 ];
 
