@@ -37,7 +37,7 @@ class Folder {
 function view(state: ConfigState, files: FileRecord[]): string {
   const assembled = state.assemble(files, NOW);
   const objects = assembled.content.objects.map((object) => ({ ...object, metadata: { ...object.metadata, generation: 0, creationTimestamp: '' } }));
-  return JSON.stringify({ objects, resources: Object.values(assembled.resources).map((list) => list.length), diagnostics: assembled.diagnostics });
+  return JSON.stringify({ objects, resources: (Object.values(assembled.resources) as unknown[][]).map((list) => list.length), diagnostics: assembled.diagnostics });
 }
 
 const start: Files = {
