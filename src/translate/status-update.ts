@@ -49,6 +49,11 @@ export class StatusInterner {
     this.#previous = this.#next;
   }
 
+  /** Carries an update kept from the last run (already interned then) over to the next, without a look at it. */
+  keep(update: StatusUpdate): void {
+    this.#next.set(`${update.kind}/${update.metadata.namespace ?? ''}/${update.metadata.name}`, update);
+  }
+
   intern(update: StatusUpdate): StatusUpdate {
     const key = `${update.kind}/${update.metadata.namespace ?? ''}/${update.metadata.name}`;
     const previous = this.#previous.get(key);

@@ -33,7 +33,8 @@ import { ResourceIndexer } from './resource-index.ts';
 import { RouteTable } from './route-table.ts';
 import { buildGatewayStatus, gatewayServingWithTls, overlappingHostnames } from './status/gateway.ts';
 import { buildGatewayClassStatus } from './status/gatewayclass.ts';
-import { buildListenerSetStatus, listenerSetAccepted } from './status/listenerset.ts';
+import { buildListenerSetStatus } from './status/listenerset.ts';
+import { ListenerSetStatusMemo } from './listenerset-status-memo.ts';
 import type { StatusUpdate } from './status-update.ts';
 import { compareStatuses, StatusInterner } from './status-update.ts';
 import { GatewayTlsResolver } from './tls/gateway-tls.ts';
@@ -75,6 +76,7 @@ export function createTranslator(): Translator {
   const tlsResolver = new GatewayTlsResolver();
   const backendTls = new BackendTlsApplier();
   const interner = new StatusInterner();
+  const listenerSetStatuses = new ListenerSetStatusMemo();
   let lastController: string | undefined;
 
   return {
@@ -121,9 +123,11 @@ export function createTranslator(): Translator {
         const overlaps = overlappingHostnames(gateway.allListeners);
         let attachedListenerSets = 0;
         for (const set of gateway.listenerSets) {
-          if (listenerSetAccepted(set, gateway, tls)) attachedListenerSets++;
           const ls = set.listenerSet;
-          statuses.push(interner.intern({ apiVersion: ls.apiVersion, kind: 'ListenerSet', metadata: { namespace: set.namespace, name: set.name }, status: buildListenerSetStatus(set, gateway, tls, overlaps, clock(ls.metadata)) }));
+          const setClock = clock(ls.metadata);
+          const { update, accepted } = listenerSetStatuses.status(set, gateway, tls, overlaps, setClock, () => interner.intern({ apiVersion: ls.apiVersion, kind: 'ListenerSet', metadata: { namespace: set.namespace, name: set.name }, status: buildListenerSetStatus(set, gateway, tls, overlaps, setClock) }), (kept) => interner.keep(kept));
+          if (accepted) attachedListenerSets++;
+          statuses.push(update);
         }
         const gatewayClock = clock(gateway.gateway.metadata);
         statuses.push(interner.intern({
