@@ -98,3 +98,28 @@ test('a reload writes only the statuses it changed; the others stay byte for byt
   const fresh = translate(snapshots.resources, { controllerName: CONTROLLER_NAME, now: '2030-01-01T00:00:00.000Z' });
   assert.equal(JSON.stringify(applied), JSON.stringify(fresh.ir));
 });
+
+test('a ListenerSet keeps its status across reloads: written once, its conditions keep their time', async () => {
+  const logger = memoryLogger();
+  const times = ['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'];
+  const loop = new ControlLoop({ sink: { apply: () => Promise.resolve() }, logger, clock: () => new Date(times.shift() ?? '2027-01-01T00:00:00Z') });
+  const snapshots = new Snapshots();
+  snapshots.resources = resourcesFromYaml(`${BASE.replace('spec:\n  gatewayClassName: portico\n', 'spec:\n  gatewayClassName: portico\n  allowedListeners: {namespaces: {from: All}}\n')}---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: extra, namespace: apps}
+spec:
+  parentRef: {name: gw, namespace: infra}
+  listeners: [{name: http, port: 8081, protocol: HTTP}]
+`);
+  await loop.submit(snapshots.next((r) => r));
+  await loop.submit(snapshots.next((r) => ({ ...r })));
+  await loop.submit(snapshots.next((r) => ({ ...r })));
+  const written = logger.entries.filter((e) => e.msg?.startsWith('configuration')).map((e) => (e.obj as { statusesWritten: number }).statusesWritten);
+  assert.deepEqual(written, [3, 0, 0], 'the class, the Gateway and the ListenerSet, then nothing');
+  const status = loop.state.statuses.find((s) => s.kind === 'ListenerSet')?.status as { conditions: { type: string; status: string; lastTransitionTime: string }[] };
+  assert.deepEqual(status.conditions.map((c) => [c.type, c.status, c.lastTransitionTime]), [
+    ['Accepted', 'True', '2026-01-01T00:00:00.000Z'],
+    ['Programmed', 'True', '2026-01-01T00:00:00.000Z'],
+  ]);
+});

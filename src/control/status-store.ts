@@ -23,7 +23,7 @@ function keyOf(kind: string, namespace: string | undefined, name: string): strin
 }
 
 /** The kinds translate() writes statuses for; objects of other kinds pass through as they are. */
-const STATUS_FIELDS: readonly (keyof ResourceSet)[] = ['gatewayClasses', 'gateways', 'httpRoutes', 'grpcRoutes', 'tlsRoutes', 'tcpRoutes', 'udpRoutes', 'backendTLSPolicies'];
+const STATUS_FIELDS: readonly (keyof ResourceSet)[] = ['gatewayClasses', 'gateways', 'listenerSets', 'httpRoutes', 'grpcRoutes', 'tlsRoutes', 'tcpRoutes', 'udpRoutes', 'backendTLSPolicies'];
 
 /** What a replace() wrote. */
 export interface StatusWrites {
