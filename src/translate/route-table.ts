@@ -140,9 +140,13 @@ export class RouteTable {
         if (slot !== undefined) gone.push(slot);
         continue;
       }
-      // The same outcome for the same object (a Gateway or ListenerSet changed that this route does not read): its
-      // attachments stay, and so does its status while it is still valid; cross-kind rejections are settled below.
-      if (slot !== undefined && basis === slot.basis && slot.object === object && statusStillValid(slot.status, object, run.now) && slot.status.controllerName === run.controllerName) continue;
+      // The same outcome (the route's spec and metadata, and what it read, are the same objects: only its status was
+      // attached again, or a Gateway or ListenerSet changed that it does not read): its attachments stay, and so does
+      // its status while it is still valid; cross-kind rejections are settled below.
+      if (slot !== undefined && basis === slot.basis && statusStillValid(slot.status, object, run.now) && slot.status.controllerName === run.controllerName && slot.status.update.apiVersion === object.apiVersion) {
+        slot.object = object;
+        continue;
+      }
       const candidates = candidatesOf(basis.outcome);
       this.#count(candidates, 1);
       if (slot === undefined) {
