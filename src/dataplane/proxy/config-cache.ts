@@ -12,6 +12,8 @@ import type { IRBackend, IRHttpRule, IRVirtualHost } from '../../ir/types.ts';
 import type { MatchTable } from '../router/match-table.ts';
 import { compileMatchTable } from '../router/match-table.ts';
 import type { Backend } from '../upstream/backend.ts';
+import type { Grouped } from './grouped-match-table.ts';
+import { compileGroupedTable, GROUPED_FROM } from './grouped-match-table.ts';
 import type { RuleRuntime } from './config.ts';
 
 interface RuleEntry {
@@ -24,6 +26,8 @@ interface TableEntry {
   /** The rule each match of the virtual host named. */
   rules: readonly (IRHttpRule | undefined)[];
   table: MatchTable;
+  /** A large virtual host's table is made of groups. */
+  grouped?: Grouped;
 }
 
 function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -55,12 +59,15 @@ export class CompileCache {
   readonly #backends = new Generations<IRBackend, Backend>();
   readonly #rules = new Generations<IRHttpRule, RuleEntry>();
   readonly #tables = new Generations<IRVirtualHost, TableEntry>();
+  /** The groups of large virtual hosts by listener and hostname: what the next version of each reuses. */
+  readonly #groups = new Generations<string, Grouped>();
 
   /** Call once a compile is done: the parts it did not use are forgotten. */
   finish(): void {
     this.#backends.next();
     this.#rules.next();
     this.#tables.next();
+    this.#groups.next();
   }
 
   backend(ir: IRBackend, make: () => Backend): Backend {
@@ -76,12 +83,24 @@ export class CompileCache {
     return entry.runtime;
   }
 
-  /** compileMatchTable, reusing the table of a virtual host whose matches name the same rules as before. */
+  /**
+   * compileMatchTable, reusing the table of a virtual host whose matches name
+   * the same rules as before; a large virtual host that changed is compiled
+   * in groups, reusing the groups it had under the same listener and
+   * hostname that did not change (grouped-match-table.ts).
+   */
   readonly matchTable = (vhost: IRVirtualHost, rules: readonly IRHttpRule[]): MatchTable => {
     const named = vhost.matches.map((match) => rules[match.rule]);
     const cached = this.#tables.get(vhost);
-    const entry = cached !== undefined && sameList(cached.rules, named) ? cached : { rules: named, table: compileMatchTable(vhost, rules) };
+    let entry = cached !== undefined && sameList(cached.rules, named) ? cached : undefined;
+    const place = `${vhost.listener}\n${vhost.hostname}`;
+    if (entry === undefined && vhost.matches.length >= GROUPED_FROM) {
+      const { table, grouped } = compileGroupedTable(vhost, rules, this.#groups.get(place));
+      entry = { rules: named, table, grouped };
+    }
+    entry ??= { rules: named, table: compileMatchTable(vhost, rules) };
     this.#tables.set(vhost, entry);
+    if (entry.grouped !== undefined) this.#groups.set(place, entry.grouped);
     return entry.table;
   };
 }
