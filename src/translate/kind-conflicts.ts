@@ -10,7 +10,8 @@ import { routeKey } from './route-model.ts';
 export interface ListenerCandidate {
   listener: ListenerContext;
   route: CompiledRoute;
-  hostnames: ReadonlySet<string>;
+  /** The attachment's own list (only walked here, so not copied into a Set per route and listener). */
+  hostnames: readonly string[];
 }
 
 /** The host patterns one route kind holds on a listener (with the route holding each), indexed for intersection tests. */
@@ -68,7 +69,7 @@ export function crossKindRejections(candidates: readonly ListenerCandidate[]): M
     for (const { route, hostnames } of [...list].sort((a, b) => compareAge(a.route, b.route))) {
       const kind = route.info.kind === 'GRPCRoute' ? 'GRPCRoute' : 'HTTPRoute';
       const other = kind === 'GRPCRoute' ? 'HTTPRoute' : 'GRPCRoute';
-      const holder = [...hostnames].map((h) => held[other].holderOf(h)).find((h) => h !== undefined);
+      const holder = hostnames.map((h) => held[other].holderOf(h)).find((h) => h !== undefined);
       if (holder !== undefined) {
         rejections.set(
           `${listener.irName}|${routeKey(route.info)}`,

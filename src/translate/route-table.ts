@@ -80,7 +80,7 @@ function candidatesOf(outcome: RouteOutcome): ListenerCandidate[] {
   const candidates: ListenerCandidate[] = [];
   for (const { attachment } of outcome.parents) {
     if (!attachment.attached) continue;
-    for (const { listener, hostnames } of attachment.listeners) candidates.push({ listener, route: outcome.compiled, hostnames: new Set(hostnames) });
+    for (const { listener, hostnames } of attachment.listeners) candidates.push({ listener, route: outcome.compiled, hostnames });
   }
   return candidates;
 }

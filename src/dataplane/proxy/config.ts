@@ -157,6 +157,11 @@ function mergeTlsParts(gateways: readonly IRGateway[]): TlsGatewayParts {
   return { certificates, backends };
 }
 
+// Most rules retry on no status and mirror nowhere: they share one empty set
+// and list instead of holding their own (one per rule of every route).
+const NO_RETRY_CODES: ReadonlySet<number> = new Set();
+const NO_MIRRORS: readonly MirrorTarget[] = [];
+
 function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
   const rule = wireRule(irRule);
   const backends = new Map<IRWeightedBackend, Backend | undefined>();
@@ -171,8 +176,8 @@ function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) =
     ir: rule,
     picker: compileWeights(rule.backends),
     backends,
-    mirrors,
-    retryCodes: new Set(rule.retry?.codes ?? []),
+    mirrors: mirrors.length === 0 ? NO_MIRRORS : mirrors,
+    retryCodes: rule.retry?.codes?.length ? new Set(rule.retry.codes) : NO_RETRY_CODES,
   };
 }
 
