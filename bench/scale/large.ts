@@ -2,8 +2,9 @@
 // change takes to be served, what a route costs in memory ((RSS with N routes −
 // RSS with one) / (N − 1)), and how many Prometheus series /metrics has with one
 // route and with all of them, each after the same few requests (label
-// cardinality must not grow with routes). ListenerSets join in once Portico
-// reports status for them.
+// cardinality must not grow with routes). With ListenerSets (once Portico
+// reports status for them), one file each, and how long a ListenerSet edit
+// takes to be served.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +18,7 @@ import { REPOSITORY } from '../proxies/index.ts';
 import { percentiles } from '../stats.ts';
 import type { Percentiles } from '../stats.ts';
 import { freePort } from '../system.ts';
-import { allowListenerSets, baseFiles, listenerSetYaml, routeFile, routePath, scaleRouteYaml, writeFiles, writeRoutes } from './manifests.ts';
+import { allowListenerSets, baseFiles, listenerSetFile, listenerSetHost, listenerSetPath, listenerSetRouteYaml, listenerSetYaml, routeFile, routePath, scaleRouteYaml, writeFiles, writeRoutes } from './manifests.ts';
 import { settledRss } from './sampler.ts';
 
 export interface LargeOptions {
@@ -38,6 +39,8 @@ export interface LargeResult {
   /** Start → the last route answers. */
   firstServeSeconds: number;
   changeMs: Percentiles;
+  /** A ListenerSet's listener edited, write → its route served on the new hostname (none without ListenerSets). */
+  listenerSetChangeMs: Percentiles | undefined;
   /** The baseline: the same configuration with one route. */
   rssOneRouteBytes: number;
   rssBytes: number;
@@ -79,9 +82,12 @@ export async function measureLarge(options: LargeOptions): Promise<LargeResult> 
     const skipListenerSets = options.listenerSets > 0 ? await listenerSetProblem(options.dir, port) : 'none asked for';
     if (skipListenerSets && options.listenerSets > 0) options.progress(`    ListenerSets: skipped — not supported yet (${skipListenerSets})`);
     const base = baseFiles(port, options.namespaces, backend.port);
+    // The ListenerSets edited in the measured ListenerSet changes, each with a route of its own.
+    const editedSets = skipListenerSets ? [] : Array.from({ length: options.changes }, (_, k) => Math.floor(((k + 1) * options.listenerSets) / (options.changes + 1)));
     if (!skipListenerSets) {
       base['gateway.yaml'] = allowListenerSets(base['gateway.yaml'] ?? '');
-      base['listenersets.yaml'] = Array.from({ length: options.listenerSets }, (_, j) => listenerSetYaml(j, port)).join('---\n');
+      for (let j = 0; j < options.listenerSets; j++) base[listenerSetFile(j)] = listenerSetYaml(j, port);
+      base[join('team-0', 'listenerset-routes.yaml')] = editedSets.map(listenerSetRouteYaml).join('---\n');
     }
 
     // Memory and series with one route: the baseline.
@@ -123,6 +129,15 @@ export async function measureLarge(options: LargeOptions): Promise<LargeResult> 
         const seen = await probe.until(`${routePath(i, change)}x`, (answer) => answer.status === 200, 60_000);
         if (seen.at !== undefined) changes.push(seen.at - start);
       }
+      // A ListenerSet edit: its listener's hostname changes; the clock runs until its route answers on the new one.
+      const setChanges: number[] = [];
+      for (const [k, j] of editedSets.entries()) {
+        const version = k + 1;
+        const start = performance.now();
+        await writeFile(join(configDir, listenerSetFile(j)), listenerSetYaml(j, port, version));
+        const seen = await probe.until(`${listenerSetPath(j)}x`, (answer) => answer.status === 200, 60_000, { host: listenerSetHost(j, version) });
+        if (seen.at !== undefined) setChanges.push(seen.at - start);
+      }
       const { series, families } = await seriesAfterTraffic(portico, probe);
       const rssBytes = await settledRss(portico.pid);
       return {
@@ -130,6 +145,7 @@ export async function measureLarge(options: LargeOptions): Promise<LargeResult> 
         loadSeconds,
         firstServeSeconds,
         changeMs: percentiles(changes),
+        listenerSetChangeMs: editedSets.length > 0 ? percentiles(setChanges) : undefined,
         rssOneRouteBytes,
         rssBytes,
         bytesPerRoute: (rssBytes - rssOneRouteBytes) / Math.max(1, options.routes - 1),

@@ -48,8 +48,15 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
   }
 }
 
-/** A ListenerSet with one HTTP listener for its own hostname on the Gateway's port. */
-export function listenerSetYaml(j: number, port: number): string {
+/** ListenerSet j's hostname (ls-j-v<version>.example.com after a measured edit). */
+export const listenerSetHost = (j: number, version = 0): string => (version === 0 ? `ls-${j}.example.com` : `ls-${j}-v${version}.example.com`);
+
+/**
+ * A ListenerSet with one HTTP listener for its own hostname on the Gateway's
+ * port, taking routes from every namespace (only routes that name the
+ * ListenerSet attach to it, GEP-1713).
+ */
+export function listenerSetYaml(j: number, port: number, version = 0): string {
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
 metadata:
@@ -62,7 +69,40 @@ spec:
   - name: http
     port: ${port}
     protocol: HTTP
-    hostname: ls-${j}.example.com
+    hostname: ${listenerSetHost(j, version)}
+    allowedRoutes:
+      namespaces:
+        from: All
+`;
+}
+
+/** One file per ListenerSet, as for routes. */
+export const listenerSetFile = (j: number): string => join('listenersets', `listeners-${j}.yaml`);
+
+/** Where ListenerSet j's route serves: /ls-j/ on the set's hostname. */
+export const listenerSetPath = (j: number): string => `/ls-${j}/`;
+
+/** An HTTPRoute (in the first team's namespace) attached to ListenerSet j, to app. */
+export function listenerSetRouteYaml(j: number): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ls-route-${j}
+  namespace: team-0
+spec:
+  parentRefs:
+  - group: gateway.networking.k8s.io
+    kind: ListenerSet
+    name: listeners-${j}
+    namespace: ${GATEWAY_NAMESPACE}
+  rules:
+  - matches:
+    - path:
+        type: PathPrefix
+        value: ${listenerSetPath(j)}
+    backendRefs:
+    - name: app
+      port: 80
 `;
 }
 

@@ -23,6 +23,7 @@ export function describeScale(churn: ChurnResult | undefined, large: LargeResult
   if (large) {
     lines.push(`${large.routes.toLocaleString('en-US')} routes: ready ${s(large.loadSeconds)} after start, last route served after ${s(large.firstServeSeconds)}`);
     lines.push(`  one-route change, write → served: p50 ${ms(large.changeMs.p50)}, max ${ms(large.changeMs.max)} (n=${large.changeMs.count})`);
+    if (large.listenerSetChangeMs) lines.push(`  one-ListenerSet edit, write → served: p50 ${ms(large.listenerSetChangeMs.p50)}, max ${ms(large.listenerSetChangeMs.max)} (n=${large.listenerSetChangeMs.count})`);
     lines.push(`  RSS ${megabytes(large.rssBytes)} (with one route ${megabytes(large.rssOneRouteBytes)}): ${(large.bytesPerRoute / 1024).toFixed(2)} KiB per route`);
     lines.push(`  /metrics: ${large.series} series in ${large.families} families (${large.seriesOneRoute} with one route, after the same requests)`);
     lines.push(typeof large.listenerSets === 'number' ? `  with ${large.listenerSets} ListenerSets` : `  ListenerSets: skipped — not supported yet (${large.listenerSets.skipped})`);
@@ -41,6 +42,10 @@ export function scaleTargets(churn: ChurnResult | undefined, large: LargeResult 
   if (large) {
     rows.push({ target: `${large.routes} routes: start → ready`, goal: '≤ 1 s', measured: s(large.loadSeconds), verdict: judge(large.loadSeconds, '<=', 1) });
     rows.push({ target: `${large.routes} routes: a change, write → served (max)`, goal: '≤ 1 s', measured: `${ms(large.changeMs.max)} (p50 ${ms(large.changeMs.p50)})`, verdict: large.changeMs.count === 0 ? 'MISS' : judge(large.changeMs.max, '<=', 1000) });
+    if (large.listenerSetChangeMs) {
+      const sets = large.listenerSetChangeMs;
+      rows.push({ target: `${large.routes} routes: a ListenerSet edit, write → served (max)`, goal: '≤ 1 s', measured: `${ms(sets.max)} (p50 ${ms(sets.p50)})`, verdict: sets.count === 0 ? 'MISS' : judge(sets.max, '<=', 1000) });
+    }
     // Per-route labels would add at least one series per route; allow one per 100.
     const allowed = large.seriesOneRoute + Math.floor(large.routes / 100);
     rows.push({ target: 'Prometheus series bounded', goal: `≤ ${allowed} (one route's + routes/100)`, measured: `${large.series} (${large.seriesOneRoute} with one route)`, verdict: judge(large.series, '<=', allowed) });

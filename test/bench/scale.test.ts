@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { countSeries } from '../../bench/portico-process.ts';
-import { allowListenerSets, baseFiles, listenerSetYaml, routeFile, scaleRouteYaml, writeFiles, writeRoutes } from '../../bench/scale/manifests.ts';
+import { allowListenerSets, baseFiles, listenerSetFile, listenerSetRouteYaml, listenerSetYaml, routeFile, scaleRouteYaml, writeFiles, writeRoutes } from '../../bench/scale/manifests.ts';
+import { translate } from '../../src/translate/index.ts';
 import { loadDirectoryOnce } from '../../src/providers/file/index.ts';
 
 test('scale manifests: routes spread over namespace folders, services per namespace, ListenerSets; all load cleanly', async () => {
@@ -14,13 +15,19 @@ test('scale manifests: routes spread over namespace folders, services per namesp
   try {
     const files = baseFiles(8080, 3, 9000);
     files['gateway.yaml'] = allowListenerSets(files['gateway.yaml'] ?? '');
-    files['listenersets.yaml'] = [0, 1].map((j) => listenerSetYaml(j, 8080)).join('---\n');
+    for (const j of [0, 1]) files[listenerSetFile(j)] = listenerSetYaml(j, 8080, j);
+    files[join('team-0', 'listenerset-routes.yaml')] = listenerSetRouteYaml(1);
     await writeFiles(dir, files);
     await writeRoutes(dir, 10, 3);
     const snapshot = await loadDirectoryOnce(dir);
     assert.deepEqual(snapshot.diagnostics, []);
-    assert.equal(snapshot.resources.httpRoutes.length, 10);
+    assert.equal(snapshot.resources.httpRoutes.length, 11);
+    // The ListenerSets are taken, and the route naming one attaches to its listener.
+    const statuses = translate(snapshot.resources, { controllerName: 'portico.dev/gateway-controller', now: '2026-01-01T00:00:00Z' }).statuses;
+    const accepted = (kind: string, name: string) => JSON.stringify(statuses.find((s) => s.kind === kind && s.metadata.name === name)?.status).includes('"type":"Accepted","status":"True"');
+    assert.ok(accepted('ListenerSet', 'listeners-0') && accepted('ListenerSet', 'listeners-1') && accepted('HTTPRoute', 'ls-route-1'));
     assert.deepEqual(new Set(snapshot.resources.httpRoutes.map((route) => route.metadata.namespace)), new Set(['team-0', 'team-1', 'team-2']));
+    assert.equal(snapshot.resources.listenerSets[1]?.spec.listeners[0]?.hostname, 'ls-1-v1.example.com');
     assert.equal(snapshot.resources.services.length, 6);
     assert.equal(snapshot.resources.listenerSets.length, 2);
     assert.equal(snapshot.resources.gateways[0]?.spec.allowedListeners?.namespaces?.from, 'All');
