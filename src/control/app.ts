@@ -11,6 +11,7 @@ import { FileProvider } from '../providers/file/index.ts';
 import { createAccessLog } from '../telemetry/access-log.ts';
 import { TelemetryRegistry } from '../telemetry/exposition.ts';
 import type { Logger } from '../telemetry/log.ts';
+import { registerProcessMemoryMetrics } from '../telemetry/process-memory.ts';
 import { countingReloads } from '../telemetry/reloads.ts';
 import { RequestMetrics } from '../telemetry/request-metrics.ts';
 import { registerConnectionMetrics } from '../workers/connection-metrics.ts';
@@ -68,6 +69,7 @@ export async function startPortico(options: PorticoOptions): Promise<Portico> {
   registerControlMetrics(metrics, () => loop.state);
   registerWorkerMetrics(metrics, () => serving.workers());
   registerConnectionMetrics(metrics, () => serving.connections(), () => loop.state.ir);
+  registerProcessMemoryMetrics(metrics);
   const provider = new FileProvider({
     dir: options.configDir,
     logger: options.logger.child({ component: 'files' }),
