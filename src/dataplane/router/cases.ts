@@ -309,4 +309,77 @@ export const routerCases: RouterCase[] = [
       { request: request(''), expect: null },
     ],
   },
+  {
+    // Above FEW_CHILDREN siblings the trie looks children up by name in a
+    // Map; below it, in place: both must keep element boundaries and order.
+    name: 'many sibling prefixes: element boundaries, trailing slashes, equal prefixes with conditions',
+    port: buildPort({
+      'bench.example': [
+        entry(prefix('/r1/'), 'r1-post', { method: 'POST' }),
+        entry(prefix('/r1'), 'r1-canary', { queryParams: [param('canary', 'yes')] }),
+        entry(prefix('/r1/'), 'r1-beta', { headers: [header('x-beta', '1')] }),
+        entry(exact('/r1/exact'), 'r1-exact'),
+        ...Array.from({ length: 20 }, (_, i) => entry(prefix(`/r${i}/`), `r${i}`)),
+        entry(prefix('/r1/deep/er'), 'r1-deeper'),
+      ],
+    }),
+    requests: [
+      { request: request('/r1', { host: 'bench.example' }), expect: 'r1' },
+      { request: request('/r1/', { host: 'bench.example' }), expect: 'r1' },
+      { request: request('/r1/x', { host: 'bench.example', method: 'POST' }), expect: 'r1-post' },
+      { request: request('/r1/x', { host: 'bench.example', query: 'canary=yes' }), expect: 'r1-canary' },
+      { request: request('/r1/x', { host: 'bench.example', headers: ['X-Beta', '1'] }), expect: 'r1-beta' },
+      { request: request('/r1/x', { host: 'bench.example', headers: ['X-Beta', '1'], method: 'POST' }), expect: 'r1-post' },
+      { request: request('/r1/exact', { host: 'bench.example', query: 'canary=yes' }), expect: 'r1-canary' },
+      { request: request('/r1/exact', { host: 'bench.example' }), expect: 'r1-exact' },
+      { request: request('/r1/exact/', { host: 'bench.example' }), expect: 'r1' },
+      { request: request('/r1/deep/er/x', { host: 'bench.example' }), expect: 'r1' },
+      { request: request('/r10', { host: 'bench.example' }), expect: 'r10' },
+      { request: request('/r10x', { host: 'bench.example' }), expect: null },
+      { request: request('/r19/item', { host: 'bench.example' }), expect: 'r19' },
+      { request: request('/r20/item', { host: 'bench.example' }), expect: null },
+      { request: request('/r', { host: 'bench.example' }), expect: null },
+      { request: request('/R1/', { host: 'bench.example' }), expect: null },
+      { request: request('/r1/x', { host: 'other.example' }), expect: null },
+    ],
+  },
+  {
+    name: 'a few sibling prefixes: element boundaries and an empty element',
+    port: buildPort({
+      '*': [entry(prefix('/foo/bar/'), 'foobar'), entry(prefix('/foo'), 'foo'), entry(prefix('/fo'), 'fo'), entry(prefix('/a//b'), 'empty-element')],
+    }),
+    requests: [
+      { request: request('/foobar'), expect: null },
+      { request: request('/foo/barx'), expect: 'foo' },
+      { request: request('/foo/bar'), expect: 'foobar' },
+      { request: request('/foo/bar/'), expect: 'foobar' },
+      { request: request('/fo/'), expect: 'fo' },
+      { request: request('/f'), expect: null },
+      { request: request('/a//b/c'), expect: 'empty-element' },
+      { request: request('/a/b'), expect: null },
+    ],
+  },
+  {
+    // Up to FEW_NAMES exact names are compared in place, more go to a Map.
+    name: 'exact host names, few and many, with wildcards beside them',
+    port: buildPort(Object.fromEntries<EntrySpec[]>([
+      ...Array.from({ length: 6 }, (_, i): [string, EntrySpec[]] => [`h${i}.example.com`, [entry(prefix('/'), `h${i}`)]]),
+      ['*.example.com', [entry(prefix('/'), 'wild')]],
+    ])),
+    requests: [
+      { request: request('/', { host: 'h0.example.com' }), expect: 'h0' },
+      { request: request('/', { host: 'h5.example.com' }), expect: 'h5' },
+      { request: request('/', { host: 'h6.example.com' }), expect: 'wild' },
+      { request: request('/', { host: 'h5.example.co' }), expect: null },
+    ],
+  },
+  {
+    name: 'one exact host name with a wildcard beside it',
+    port: buildPort({ 'a.example.com': [entry(prefix('/'), 'a')], '*.example.com': [entry(prefix('/'), 'wild')] }),
+    requests: [
+      { request: request('/', { host: 'a.example.com' }), expect: 'a' },
+      { request: request('/', { host: 'b.example.com' }), expect: 'wild' },
+      { request: request('/', { host: 'example.com' }), expect: null },
+    ],
+  },
 ];

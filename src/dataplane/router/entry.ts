@@ -25,9 +25,14 @@ export interface CompiledEntry {
   queryParams: ValueCondition[];
   /** The path test, for entries whose candidate list does not already imply the path matched. */
   pathTest: ((path: string) => boolean) | undefined;
+  /**
+   * Nothing to test: reaching the entry is enough (the usual route, a path and
+   * nothing else). Lookups then return it without reading its condition lists.
+   */
+  unconditional: boolean;
 }
 
-export function compileEntry(order: number, match: IRHttpMatch, result: RouteMatch): CompiledEntry {
+export function compileEntry(order: number, match: IRHttpMatch, result: RouteMatch, pathTest?: (path: string) => boolean): CompiledEntry {
   return {
     order,
     result,
@@ -35,7 +40,8 @@ export function compileEntry(order: number, match: IRHttpMatch, result: RouteMat
     // The IR promises lowercase header names; lowercasing again costs nothing here.
     headers: match.headers.map((header) => compileValueCondition(header, header.name.toLowerCase())),
     queryParams: match.queryParams.map((param) => compileValueCondition(param, param.name)),
-    pathTest: undefined,
+    pathTest,
+    unconditional: pathTest === undefined && match.method === undefined && match.headers.length === 0 && match.queryParams.length === 0,
   };
 }
 
@@ -56,7 +62,7 @@ export function firstAccepted(list: readonly CompiledEntry[], req: RouteRequest,
   const limit = best === undefined ? Infinity : best.order;
   for (const entry of list) {
     if (entry.order >= limit) break;
-    if (accepts(entry, req)) return entry;
+    if (entry.unconditional || accepts(entry, req)) return entry;
   }
   return best;
 }

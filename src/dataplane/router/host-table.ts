@@ -8,6 +8,8 @@ export interface HostTable<T> {
   select(host: string): T | undefined;
 }
 
+const FEW_NAMES = 4;
+
 /** Builds the table from [pattern, value] pairs; patterns are "name", "*.suffix" or "*". */
 export function compileHostTable<T>(entries: ReadonlyArray<readonly [string, T]>): HostTable<T> {
   const exact = new Map<string, T>();
@@ -28,10 +30,19 @@ export function compileHostTable<T>(entries: ReadonlyArray<readonly [string, T]>
     }
   }
   const hasWildcards = wildcardBySuffix.size > 0;
+  // A few exact names (a Gateway with one or two hostnames, the usual case)
+  // are compared directly: the Host is a fresh string per request, and
+  // comparing it with one or two names costs less than hashing it.
+  const fewNames = exact.size <= FEW_NAMES ? [...exact.keys()] : undefined;
+  const fewValues = fewNames === undefined ? [] : [...exact.values()];
   return {
     select(host: string): T | undefined {
-      const exactEntry = exact.get(host);
-      if (exactEntry !== undefined) return exactEntry;
+      if (fewNames !== undefined) {
+        for (let i = 0; i < fewNames.length; i++) if (fewNames[i] === host) return fewValues[i];
+      } else {
+        const exactEntry = exact.get(host);
+        if (exactEntry !== undefined) return exactEntry;
+      }
       if (hasWildcards) {
         // A wildcard needs at least one character before its suffix, so the
         // first candidate dot is at index 1; suffixes outside the configured

@@ -25,15 +25,14 @@ export function compileMatchTable(vhost: IRVirtualHost, rules: readonly IRHttpRu
   for (const [order, match] of vhost.matches.entries()) {
     const rule = rules[match.rule];
     if (rule === undefined) throw new Error(`IR bug: match refers to rule ${match.rule}, only ${rules.length} rules`);
-    const entry = compileEntry(order, match, Object.freeze({ vhost, match, rule }));
+    const result = Object.freeze({ vhost, match, rule });
     const { type, value } = match.path;
     if (type === 'Exact') {
-      paths.addExact(value, entry);
+      paths.addExact(value, compileEntry(order, match, result));
     } else if (type === 'PathPrefix') {
-      paths.addPrefix(value, entry);
+      paths.addPrefix(value, compileEntry(order, match, result));
     } else {
-      entry.pathTest = regexPathTest(match.path);
-      regexEntries.push(entry);
+      regexEntries.push(compileEntry(order, match, result, regexPathTest(match.path)));
     }
   }
   // Entries were added in IR order, so every list is already sorted by position.
