@@ -2,7 +2,10 @@
 // and so are the ListenerSets naming it (and, for allowedListeners, the labels
 // of their namespaces), its context (listeners, conflicts, acceptance) is the
 // one worked out before, so the routes attached to its listeners can keep
-// their attachments too (route-memo.ts compares the contexts by identity).
+// their attachments too (route-outcome.ts compares the contexts by identity).
+// When only its ListenerSets changed, the context stays the same object and
+// only the ListenerSets that changed (or that precedence now judges
+// otherwise) are judged again: one edit among thousands costs one set.
 import type { Gateway, ListenerSet } from '../model/gatewayapi.ts';
 import { namespaceOf } from './defaults.ts';
 import type { GatewayContext } from './gateway.ts';

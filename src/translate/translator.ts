@@ -2,8 +2,9 @@
 // worked out, so that each run redoes only the work its changes call for:
 // the index tables of kinds that did not change (resource-index.ts), Gateway
 // contexts (gateway-memo.ts), each route's compilation, attachment and status
-// (route-memo.ts), each port's rules and match order (httpport.ts), each
-// Gateway's IR (gateway-ir.ts). Everything it keeps is checked by identity
+// (route-table.ts), each port's rules and match order (httpport.ts), each
+// Gateway's IR (gateway-ir.ts), each ListenerSet's status
+// (listenerset-status-memo.ts). Everything it keeps is checked by identity
 // against the new snapshot before it is used, so a run gives exactly what a
 // fresh translate() of the same snapshot gives (translator.test.ts holds it
 // to that over random edit sequences), and parts of the output that did not
