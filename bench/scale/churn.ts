@@ -17,7 +17,7 @@ import { percentiles } from '../stats.ts';
 import type { Percentiles } from '../stats.ts';
 import { freePort, sleep } from '../system.ts';
 import { baseFiles, routeFile, routePath, scaleRouteYaml, writeFiles, writeRoutes } from './manifests.ts';
-import { sampleUsage } from './sampler.ts';
+import { heapUsedBytes, sampleUsage } from './sampler.ts';
 import type { UsageSummary } from './sampler.ts';
 
 export interface ChurnOptions {
@@ -43,6 +43,8 @@ export interface ChurnResult {
   changeMs: Percentiles;
   unserved: number;
   backgroundWrites: number;
+  /** The primary's V8 heap in use, sampled every few seconds (undefined if /metrics lacks it). */
+  heapUsed: { maxBytes: number; lastBytes: number } | undefined;
   /** Portico's own translate + apply time per reload during the churn, from its log. */
   reloadWorkMs: Percentiles;
   steady: OpenLoopResult;
@@ -71,6 +73,11 @@ export async function measureChurn(options: ChurnOptions): Promise<ChurnResult> 
     const changes: number[] = [];
     let unserved = 0;
     let backgroundWrites = 0;
+    let heapUsed: { maxBytes: number; lastBytes: number } | undefined;
+    const sampleHeap = async (): Promise<void> => {
+      const bytes = await heapUsedBytes(portico);
+      if (bytes !== undefined) heapUsed = { maxBytes: Math.max(heapUsed?.maxBytes ?? 0, bytes), lastBytes: bytes };
+    };
     const end = performance.now() + options.seconds * 1000;
     // Background churn on its own timer, over the steady client's routes (their
     // filter changes, their paths stay); measured changes one at a time on the others.
@@ -88,12 +95,14 @@ export async function measureChurn(options: ChurnOptions): Promise<ChurnResult> 
         const served = await probe.until(`${routePath(i, change)}x`, (answer) => answer.status === 200, 10_000);
         if (served.at === undefined) unserved++;
         else changes.push(served.at - start);
+        if (change % 5 === 0) await sampleHeap();
         if (change % 10 === 0) options.progress(`    ${change} measured changes: p50 ${percentiles(changes).p50.toFixed(1)} ms`);
         await sleep(Math.max(0, next - performance.now()));
       }
     } finally {
       clearInterval(churn);
     }
+    await sampleHeap();
     const summary = usage.stop();
     abort.abort();
     const reloads: ReloadLog[] = (await portico.reloads()).slice(reloadsBefore);
@@ -105,6 +114,7 @@ export async function measureChurn(options: ChurnOptions): Promise<ChurnResult> 
       changeMs: percentiles(changes),
       unserved,
       backgroundWrites,
+      heapUsed,
       reloadWorkMs: percentiles(reloads.map((reload) => reload.translateMs + reload.applyMs)),
       steady: await steady,
     };

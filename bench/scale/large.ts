@@ -19,7 +19,7 @@ import { percentiles } from '../stats.ts';
 import type { Percentiles } from '../stats.ts';
 import { freePort } from '../system.ts';
 import { allowListenerSets, baseFiles, listenerSetFile, listenerSetHost, listenerSetPath, listenerSetRouteYaml, listenerSetYaml, routeFile, routePath, scaleRouteYaml, writeFiles, writeRoutes } from './manifests.ts';
-import { settledRss } from './sampler.ts';
+import { heapUsedBytes, settledRss } from './sampler.ts';
 
 export interface LargeOptions {
   dir: string;
@@ -44,6 +44,9 @@ export interface LargeResult {
   /** The baseline: the same configuration with one route. */
   rssOneRouteBytes: number;
   rssBytes: number;
+  /** The primary's V8 heap in use with one route and with all of them (undefined if /metrics lacks it). */
+  heapUsedOneRouteBytes: number | undefined;
+  heapUsedBytes: number | undefined;
   bytesPerRoute: number;
   seriesOneRoute: number;
   series: number;
@@ -98,9 +101,11 @@ export async function measureLarge(options: LargeOptions): Promise<LargeResult> 
     const oneProbe = createProbe(port, HOST);
     let rssOneRouteBytes: number;
     let seriesOneRoute: number;
+    let heapUsedOneRouteBytes: number | undefined;
     try {
       seriesOneRoute = (await seriesAfterTraffic(one, oneProbe)).series;
       rssOneRouteBytes = await settledRss(one.pid);
+      heapUsedOneRouteBytes = await heapUsedBytes(one);
     } finally {
       oneProbe.close();
       await one.stop();
@@ -140,6 +145,7 @@ export async function measureLarge(options: LargeOptions): Promise<LargeResult> 
       }
       const { series, families } = await seriesAfterTraffic(portico, probe);
       const rssBytes = await settledRss(portico.pid);
+      const heapUsed = await heapUsedBytes(portico);
       return {
         routes: options.routes,
         loadSeconds,
@@ -148,6 +154,8 @@ export async function measureLarge(options: LargeOptions): Promise<LargeResult> 
         listenerSetChangeMs: editedSets.length > 0 ? percentiles(setChanges) : undefined,
         rssOneRouteBytes,
         rssBytes,
+        heapUsedOneRouteBytes,
+        heapUsedBytes: heapUsed,
         bytesPerRoute: (rssBytes - rssOneRouteBytes) / Math.max(1, options.routes - 1),
         seriesOneRoute,
         series,

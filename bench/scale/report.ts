@@ -14,7 +14,7 @@ export function describeScale(churn: ChurnResult | undefined, large: LargeResult
     lines.push(`${churn.routes.toLocaleString('en-US')} routes over ${churn.namespaces} namespaces: loaded and serving in ${s(churn.loadSeconds)}`);
     lines.push(`  under churn for ${churn.usage.seconds.toFixed(0)} s (${churn.backgroundWrites} background rewrites + ${churn.changeMs.count} measured changes):`);
     for (const usage of churn.usage.processes) lines.push(`    pid ${usage.pid} ${usage.role}: CPU ${usage.cpuPercent.toFixed(1)}% of a core, RSS max ${megabytes(usage.maxRssBytes)} (last ${megabytes(usage.lastRssBytes)})`);
-    lines.push(`    total: CPU ${churn.usage.cpuPercent.toFixed(1)}%, RSS max ${megabytes(churn.usage.maxTotalRssBytes)}`);
+    lines.push(`    total: CPU ${churn.usage.cpuPercent.toFixed(1)}%, RSS max ${megabytes(churn.usage.maxTotalRssBytes)}${churn.heapUsed ? `; V8 heap in use (primary) max ${megabytes(churn.heapUsed.maxBytes)}, last ${megabytes(churn.heapUsed.lastBytes)}` : ''}`);
     lines.push(`  measured change, write → served: p50 ${ms(churn.changeMs.p50)}, p99 ${ms(churn.changeMs.p99)}, max ${ms(churn.changeMs.max)}${churn.unserved ? `; ${churn.unserved} never served` : ''}`);
     if (churn.reloadWorkMs.count > 0) lines.push(`  Portico's own translate + apply per reload (from its log): p50 ${ms(churn.reloadWorkMs.p50)}, p99 ${ms(churn.reloadWorkMs.p99)} over ${churn.reloadWorkMs.count} reloads (the rest is the file watcher's debounce and reading)`);
     const steady = churn.steady;
@@ -25,6 +25,10 @@ export function describeScale(churn: ChurnResult | undefined, large: LargeResult
     lines.push(`  one-route change, write → served: p50 ${ms(large.changeMs.p50)}, max ${ms(large.changeMs.max)} (n=${large.changeMs.count})`);
     if (large.listenerSetChangeMs) lines.push(`  one-ListenerSet edit, write → served: p50 ${ms(large.listenerSetChangeMs.p50)}, max ${ms(large.listenerSetChangeMs.max)} (n=${large.listenerSetChangeMs.count})`);
     lines.push(`  RSS ${megabytes(large.rssBytes)} (with one route ${megabytes(large.rssOneRouteBytes)}): ${(large.bytesPerRoute / 1024).toFixed(2)} KiB per route`);
+    if (large.heapUsedBytes !== undefined && large.heapUsedOneRouteBytes !== undefined) {
+      const perRoute = (large.heapUsedBytes - large.heapUsedOneRouteBytes) / Math.max(1, large.routes - 1);
+      lines.push(`  V8 heap in use (primary) ${megabytes(large.heapUsedBytes)} (with one route ${megabytes(large.heapUsedOneRouteBytes)}): ${(perRoute / 1024).toFixed(2)} KiB per route`);
+    }
     lines.push(`  /metrics: ${large.series} series in ${large.families} families (${large.seriesOneRoute} with one route, after the same requests)`);
     lines.push(typeof large.listenerSets === 'number' ? `  with ${large.listenerSets} ListenerSets` : `  ListenerSets: skipped — not supported yet (${large.listenerSets.skipped})`);
   }

@@ -69,3 +69,15 @@ export async function settledRss(rootPid: number, samples = 5, intervalMs = 400)
   values.sort((a, b) => a - b);
   return values[Math.floor(values.length / 2)] as number;
 }
+
+/**
+ * The V8 heap in use of Portico's primary (nodejs_heap_size_used_bytes on its
+ * /metrics), to put next to RSS: what live (and not yet collected) objects
+ * take, apart from heap slack, code and the allocator. Undefined if missing.
+ */
+export async function heapUsedBytes(portico: { admin(path: string): Promise<{ status: number; body: string }> }): Promise<number | undefined> {
+  const metrics = await portico.admin('/metrics').catch(() => undefined);
+  const line = metrics?.status === 200 ? metrics.body.split('\n').find((candidate) => candidate.startsWith('nodejs_heap_size_used_bytes ')) : undefined;
+  const value = line === undefined ? Number.NaN : Number(line.split(' ')[1]);
+  return Number.isFinite(value) ? value : undefined;
+}
