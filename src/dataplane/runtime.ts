@@ -23,6 +23,7 @@ import { CompileCache } from './proxy/config-cache.ts';
 import type { RequestLogInfo } from './proxy/handler.ts';
 import { DnsCache } from './upstream/dns.ts';
 import { PoolRegistry } from './upstream/registry.ts';
+import { TicketSecret } from './tls/ticket-secret.ts';
 
 export type { Http2Engine, HttpPortContext, ConnectionInfo } from './connection-info.ts';
 export type { HttpLimits } from './http1/limits.ts';
@@ -43,7 +44,7 @@ export interface DataPlaneOptions {
   drainTimeoutMs?: number;
   /** The HTTP/2 engine: offered ALPN h2 on TLS ports and the h2c preface on plain ones. Absent: HTTP/1.1 only. */
   http2?: Http2Engine;
-  /** The secret TLS session ticket keys derive from (workers sharing ports should share it); default random per process. */
+  /** The secret TLS session ticket keys derive from (workers sharing ports share it); default random per process. Replace it with setTicketSecret. */
   ticketSecret?: Buffer;
 }
 
@@ -83,6 +84,7 @@ export class DataPlane {
   readonly #udp = new Map<number, UdpProxy>();
   readonly #draining = new Set<Promise<void>>();
   readonly #compiled = new CompileCache();
+  readonly #ticketSecret: TicketSecret;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -99,6 +101,7 @@ export class DataPlane {
       onTlsFailure: (endpoint, reason) => options.logger.warn({ endpoint }, reason),
     }, this.#clock);
     this.#clock.add(this.#registry);
+    this.#ticketSecret = new TicketSecret(options.ticketSecret);
     this.#deps = {
       limits,
       clock: this.#clock,
@@ -106,8 +109,13 @@ export class DataPlane {
       onRequestComplete: options.onRequestComplete,
       http2: options.http2,
       stream: { logger: options.logger, clock: this.#clock, resolver: this.#dns, connectTimeoutMs: limits.connectTimeoutMs },
-      ticketSecret: options.ticketSecret,
+      ticketSecret: this.#ticketSecret,
     };
+  }
+
+  /** TLS session tickets are issued under keys from `secret` from the next handshake on (rotation; see tls/ticket-secret.ts). */
+  setTicketSecret(secret: Buffer): void {
+    this.#ticketSecret.replace(secret);
   }
 
   /** Serves `ir` from now on. Calls are applied one after another, in call order. */

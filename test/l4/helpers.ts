@@ -9,6 +9,7 @@ import type { IRBackend, IRStreamRoute, IRTcpPort, IRUdpPort, IRWeightedBackend 
 import { Clock } from '../../src/dataplane/http1/clock.ts';
 import { silentLogger } from '../../src/telemetry/log.ts';
 import type { StreamServices } from '../../src/dataplane/l4/tcp.ts';
+import { StreamListener } from '../../src/dataplane/l4/stream-listener.ts';
 
 /**
  * A TCP backend. On connect it writes "hello from <name>\n" (a server that
@@ -164,4 +165,29 @@ export function services(extra: Partial<StreamServices> = {}): StreamServices & 
 export function cycle(...values: number[]): () => number {
   let next = 0;
   return () => values[next++ % values.length] as number;
+}
+
+/** A TCP proxy or TLS front door: takes accepted sockets, and drains. */
+export interface StreamPortOwner {
+  accept(socket: Socket): void;
+  close(drainMs: number): Promise<void>;
+}
+
+export interface ServedPort {
+  port: number;
+  /** Stops accepting at once, as the data plane does when a port goes, then drains the owner for up to `drainMs`. */
+  close(drainMs: number): Promise<void>;
+}
+
+/** Serves `owner` on a loopback port the way the data plane does: a StreamListener hands it every accepted socket. */
+export async function serveOnLoopback(owner: StreamPortOwner): Promise<ServedPort> {
+  const listener = new StreamListener({ port: 0, address: '127.0.0.1', logger: silentLogger() }, (socket) => owner.accept(socket));
+  await listener.listen();
+  return {
+    port: listener.boundAddress().port,
+    async close(drainMs) {
+      listener.stopAccepting();
+      await owner.close(drainMs);
+    },
+  };
 }

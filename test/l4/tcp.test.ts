@@ -10,8 +10,8 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { TcpProxy } from '../../src/dataplane/l4/tcp.ts';
 import type { IRBackend, IRTcpPort } from '../../src/ir/types.ts';
 import { eventually, freePort } from '../support/net.ts';
-import { backendOf, backendsOf, cycle, services, startTcpBackend, streamRoute, tcpClient, tcpPort } from './helpers.ts';
-import type { TcpBackend } from './helpers.ts';
+import { backendOf, backendsOf, cycle, serveOnLoopback, services, startTcpBackend, streamRoute, tcpClient, tcpPort } from './helpers.ts';
+import type { ServedPort, TcpBackend } from './helpers.ts';
 
 /** Why the stalled-backend test cannot run here (it needs python3 for a listener that never accepts), or false. */
 function pythonMissing(): string | false {
@@ -30,7 +30,7 @@ function onlySocket(backend: TcpBackend): Promise<Socket> {
 describe('TCP proxy', () => {
   let alpha: TcpBackend;
   let beta: TcpBackend;
-  const proxies: TcpProxy[] = [];
+  const served: ServedPort[] = [];
 
   before(async () => {
     alpha = await startTcpBackend('alpha');
@@ -41,17 +41,15 @@ describe('TCP proxy', () => {
     await beta.close();
   });
   afterEach(async () => {
-    for (const proxy of proxies.splice(0)) await proxy.close(0);
+    for (const port of served.splice(0)) await port.close(0);
   });
 
-  async function start(port: IRTcpPort, backends: Record<string, IRBackend>, extra: Parameters<typeof services>[0] = {}): Promise<{ proxy: TcpProxy; port: number; clock: ReturnType<typeof services>['clock'] }> {
+  async function start(port: IRTcpPort, backends: Record<string, IRBackend>, extra: Parameters<typeof services>[0] = {}): Promise<{ proxy: TcpProxy; port: number; served: ServedPort; clock: ReturnType<typeof services>['clock'] }> {
     const shared = services(extra);
     const proxy = new TcpProxy(port, backends, shared);
-    proxies.push(proxy);
-    await proxy.listen('127.0.0.1');
-    const bound = proxy.boundAddress();
-    assert.ok(bound);
-    return { proxy, port: bound.port, clock: shared.clock };
+    const listening = await serveOnLoopback(proxy);
+    served.push(listening);
+    return { proxy, port: listening.port, served: listening, clock: shared.clock };
   }
 
   const toAlpha = (): { port: IRTcpPort; backends: Record<string, IRBackend> } => ({
@@ -288,12 +286,12 @@ describe('TCP proxy', () => {
     afterApply.socket.destroy();
   });
 
-  test('close(drain): stops accepting at once, ends open connections at the deadline', async () => {
+  test('close(drain): with the port closed, open connections run until the deadline, then end', async () => {
     const { port, backends } = toAlpha();
-    const { proxy, port: listening } = await start(port, backends);
+    const { proxy, port: listening, served: port0 } = await start(port, backends);
     const open = await tcpClient(listening);
     await open.until((text) => text.includes('hello'));
-    const closing = proxy.close(1000);
+    const closing = port0.close(1000);
     await assert.rejects(tcpClient(listening), /ECONNREFUSED/);
     open.socket.write('during drain');
     await open.until((text) => text.endsWith('during drain'));

@@ -7,7 +7,7 @@ import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { IRBackend, IRCertificate, IRHttpPort, IRTlsPortConfig, IRTlsServer } from '../../src/ir/types.ts';
 import { TlsFrontDoor } from '../../src/dataplane/tls/front-door.ts';
 import type { FrontDoorServices, TerminatedConnection } from '../../src/dataplane/tls/front-door.ts';
-import { services } from './helpers.ts';
+import { serveOnLoopback, services } from './helpers.ts';
 
 export function tlsServer(hostname: string, mode: IRTlsServer['mode'], certificates: string[], extra: Partial<IRTlsServer> = {}): IRTlsServer {
   const section = hostname === '*' ? 'any' : hostname.replaceAll('*', 'wild');
@@ -34,6 +34,8 @@ export interface RunningFrontDoor {
   door: TlsFrontDoor;
   port: number;
   handoffs: TerminatedConnection[];
+  /** Stops accepting, then drains the door for up to `drainMs`. */
+  close(drainMs: number): Promise<void>;
 }
 
 export async function startFrontDoor(port: IRHttpPort, gateway: { backends?: Record<string, IRBackend>; certificates?: Record<string, IRCertificate> }, extra: Partial<FrontDoorServices> = {}): Promise<RunningFrontDoor> {
@@ -57,8 +59,8 @@ export async function startFrontDoor(port: IRHttpPort, gateway: { backends?: Rec
     },
     ...extra,
   });
-  await door.listen('127.0.0.1');
-  return { door, port: door.boundAddress()?.port ?? 0, handoffs };
+  const served = await serveOnLoopback(door);
+  return { door, port: served.port, handoffs, close: (drainMs) => served.close(drainMs) };
 }
 
 export interface TlsOutcome {

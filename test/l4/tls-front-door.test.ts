@@ -54,7 +54,7 @@ describe('TLS front door', { skip }, () => {
     await pki.remove();
   });
   afterEach(async () => {
-    for (const { door } of running.splice(0)) await door.close(0);
+    for (const door of running.splice(0)) await door.close(0);
   });
 
   async function start(...args: Parameters<typeof startFrontDoor>): Promise<RunningFrontDoor> {
@@ -202,12 +202,13 @@ describe('TLS front door', { skip }, () => {
   });
 
   test('close(drain): relays under way end at the deadline; new connections are refused', async () => {
-    const { port, door } = await start(tlsPort([
+    const running = await start(tlsPort([
       tlsServer('tcp.example.com', 'tcp', ['secret/default/tcp'], { route: streamRoute('TLSRoute', { weight: 1, backend: 'plain' }) }),
     ]), { certificates, backends: backendsOf(backendOf('plain', plain.port)) });
+    const { port, door } = running;
     const open = tlsExchange(port, { servername: 'tcp.example.com', send: 'stay' });
     await eventually(() => assert.equal(door.counters.forwarded, 1));
-    await door.close(1000);
+    await running.close(1000);
     const outcome = await open;
     assert.equal(outcome.text, 'hello from plain\nstay');
     await assert.rejects(new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@ import type { IRCertificate, IRTlsServer } from '../../src/ir/types.ts';
 import { opensslMissing } from '../echo/certs.ts';
 import { createPki, irCertificate } from './pki.ts';
 import type { Authority, Issued, Pki } from './pki.ts';
+import { TicketSecret } from '../../src/dataplane/tls/ticket-secret.ts';
 import { startFrontDoor, tlsExchange, tlsPort, tlsServer } from './tls-fixtures.ts';
 import type { HandoffReport, RunningFrontDoor } from './tls-fixtures.ts';
 
@@ -36,7 +37,7 @@ describe('TLS options of terminated connections', { skip }, () => {
   });
   after(() => pki.remove());
   afterEach(async () => {
-    for (const { door } of running.splice(0)) await door.close(0);
+    for (const door of running.splice(0)) await door.close(0);
   });
 
   async function start(server: IRTlsServer, extra: Parameters<typeof tlsPort>[1] = {}): Promise<RunningFrontDoor> {
@@ -110,6 +111,17 @@ describe('TLS options of terminated connections', { skip }, () => {
     }
   });
 
+  test('a resumed session reaches its named server (regression: Node reports no servername on TLS 1.2 resumption)', async () => {
+    const { port, handoffs } = await start(tlsServer('named.example.com', 'http', ['secret/default/ec']));
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const first = await tlsExchange(port, { maxVersion, servername: 'named.example.com', send: 'x' });
+      const second = await tlsExchange(port, { maxVersion, servername: 'named.example.com', session: first.session, send: 'x' });
+      assert.equal(second.sessionReused, true, `${maxVersion}: resumed`);
+      assert.equal(report(second.text).serverName, 'named.example.com', `${maxVersion}: handed over with its server name`);
+    }
+    assert.equal(handoffs.length, 4);
+  });
+
   test('a session verified under one client CA does not resume once the listener trusts another (regression: shared ticket keys)', async () => {
     const port = (caPem: string): ReturnType<typeof tlsPort> => tlsPort([tlsServer('*', 'http', ['secret/default/ec'], { clientValidation: { caPem, mode: 'AllowValidOnly' } })]);
     for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
@@ -126,14 +138,33 @@ describe('TLS options of terminated connections', { skip }, () => {
   });
 
   test('front doors given the same ticket secret (worker processes) resume each other’s sessions', async () => {
-    const ticketSecret = Buffer.alloc(48, 42);
-    const first = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret });
-    const second = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret });
+    // Each process holds its own TicketSecret made from the same 48 bytes.
+    const first = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret: new TicketSecret(Buffer.alloc(48, 42)) });
+    const second = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret: new TicketSecret(Buffer.alloc(48, 42)) });
     const stranger = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates });
     running.push(first, second, stranger);
     const session = (await tlsExchange(first.port, {})).session;
     assert.equal((await tlsExchange(second.port, { session })).sessionReused, true);
     assert.equal((await tlsExchange(stranger.port, { session })).sessionReused, false);
+  });
+
+  test('rotation: after the secret is replaced, older tickets get a full handshake and newer ones resume (built contexts included)', async () => {
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const secret = new TicketSecret(Buffer.alloc(48, 1));
+      const door = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret: secret });
+      running.push(door);
+      const before = (await tlsExchange(door.port, { maxVersion })).session;
+      assert.equal((await tlsExchange(door.port, { maxVersion, session: before })).sessionReused, true, `${maxVersion}: resumes before the rotation`);
+      secret.replace(Buffer.alloc(48, 2));
+      const after = await tlsExchange(door.port, { maxVersion, session: before });
+      assert.equal(after.error, undefined);
+      assert.equal(after.sessionReused, false, `${maxVersion}: a ticket from before the rotation is not accepted`);
+      assert.equal((await tlsExchange(door.port, { maxVersion, session: after.session })).sessionReused, true, `${maxVersion}: the new ticket resumes`);
+      // Another process that got the same new secret accepts the new ticket too.
+      const sibling = await startFrontDoor(tlsPort([tlsServer('*', 'http', ['secret/default/ec'])]), { certificates }, { ticketSecret: new TicketSecret(Buffer.alloc(48, 2)) });
+      running.push(sibling);
+      assert.equal((await tlsExchange(sibling.port, { maxVersion, session: after.session })).sessionReused, true, `${maxVersion}: a sibling with the new secret resumes it`);
+    }
   });
 
   test('minimum version: TLS 1.2 by default, TLS 1.3 when the port asks', async () => {

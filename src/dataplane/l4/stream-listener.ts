@@ -1,7 +1,7 @@
 // A listening TCP socket: binds (a failure is a BindError that says why),
 // hands each accepted socket to its owner, and unbinds. The data plane's port
-// listener (../listener.ts) and the standalone TCP proxy and TLS front door
-// all listen through it; the owner tracks its connections so it can drain them.
+// listener (../listener.ts) listens through it for every TCP port kind; the
+// owner tracks its connections so it can drain them.
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from '../../telemetry/log.ts';

@@ -2,8 +2,9 @@
 // port's route, a weighted pick per connection. The backend is connected at
 // once (server-speaks-first protocols greet before the client writes).
 // apply() affects new connections only; existing ones keep flowing to the
-// backend they have. close() stops accepting and ends what is left after a
-// deadline.
+// backend they have. close() refuses new connections and ends what is left
+// after a deadline. The socket that accepts them is the data plane's
+// (StreamListener through its port listener), not the proxy's.
 import type { Socket } from 'node:net';
 import type { IRBackend, IRTcpPort } from '../../ir/types.ts';
 import type { Logger } from '../../telemetry/log.ts';
@@ -12,7 +13,6 @@ import { ConnectionSet } from './connection-set.ts';
 import type { Closable } from './connection-set.ts';
 import { forward, newStreamCounters } from './forward.ts';
 import type { ForwardContext, StreamCounters } from './forward.ts';
-import { StreamListener } from './stream-listener.ts';
 import { StreamTarget } from './stream-target.ts';
 import type { EndpointResolver } from './stream-target.ts';
 
@@ -37,15 +37,12 @@ export class TcpProxy {
   readonly #services: StreamServices;
   readonly #connections = new ConnectionSet<Closable>();
   readonly #counters: StreamCounters = newStreamCounters();
-  #listener: StreamListener | undefined;
-  #port: IRTcpPort;
   #target: StreamTarget;
   #context: ForwardContext;
   #draining = false;
 
   constructor(port: IRTcpPort, backends: Readonly<Record<string, IRBackend>>, services: StreamServices) {
     this.#services = services;
-    this.#port = port;
     this.#target = this.#compile(port, backends);
     this.#context = this.#contextFor(port);
   }
@@ -59,18 +56,7 @@ export class TcpProxy {
     return this.#connections.size;
   }
 
-  /** Binds the port (IRTcpPort.port; 0 picks a free one). */
-  async listen(address: string, options: { reusePort?: boolean } = {}): Promise<void> {
-    const listener = new StreamListener({ port: this.#port.port, address, reusePort: options.reusePort, logger: this.#services.logger }, (socket) => this.accept(socket));
-    await listener.listen();
-    this.#listener = listener;
-  }
-
-  boundAddress(): { port: number; address: string } | undefined {
-    return this.#listener?.boundAddress();
-  }
-
-  /** Serves a connection accepted elsewhere (e.g. by a listener shared with other port kinds). */
+  /** Serves a connection accepted by the port's listener (the data plane's, which it may share with other port kinds). */
   accept(socket: Socket): void {
     if (this.#draining) {
       socket.destroy();
@@ -81,15 +67,14 @@ export class TcpProxy {
 
   /** New connections follow `port` from now on; open ones are left as they are. */
   apply(port: IRTcpPort, backends: Readonly<Record<string, IRBackend>>): void {
-    this.#port = port;
     this.#target = this.#compile(port, backends);
     this.#context = this.#contextFor(port);
   }
 
-  /** Stops accepting, lets connections run for up to `drainMs`, then closes the rest. */
+  /** Refuses new connections, lets open ones run for up to `drainMs`, then closes the rest. */
   async close(drainMs: number): Promise<void> {
     this.#draining = true;
-    await Promise.all([this.#listener?.close(), this.#connections.drain(drainMs)]);
+    await this.#connections.drain(drainMs);
   }
 
   #compile(port: IRTcpPort, backends: Readonly<Record<string, IRBackend>>): StreamTarget {

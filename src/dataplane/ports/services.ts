@@ -23,6 +23,7 @@ import type { RequestLogInfo } from '../proxy/handler.ts';
 import { HTTP1_ALPN } from '../tls/defaults.ts';
 import { forwardedClientCertValue } from '../tls/forwarded-client-cert.ts';
 import { TlsFrontDoor } from '../tls/front-door.ts';
+import type { TicketSecret } from '../tls/ticket-secret.ts';
 import type { FrontDoorCounters, TerminatedConnection } from '../tls/front-door.ts';
 import { HttpEngine } from './http-engine.ts';
 
@@ -37,8 +38,8 @@ export interface PortDeps {
   onRequestComplete: ((info: RequestLogInfo) => void) | undefined;
   http2: Http2Engine | undefined;
   stream: StreamServices;
-  /** Session ticket secret for TLS ports (shared by workers someday; see tls/handshake-servers.ts). */
-  ticketSecret: Buffer | undefined;
+  /** The data plane's session ticket secret, shared by its TLS ports (see tls/ticket-secret.ts). */
+  ticketSecret: TicketSecret;
 }
 
 /** Counts for one listening socket: what metrics export, by port kind. */

@@ -16,7 +16,6 @@ import { ConnectionSet } from '../l4/connection-set.ts';
 import type { Closable } from '../l4/connection-set.ts';
 import { forward, newStreamCounters } from '../l4/forward.ts';
 import type { ForwardContext, StreamCounters } from '../l4/forward.ts';
-import { StreamListener } from '../l4/stream-listener.ts';
 import { StreamTarget } from '../l4/stream-target.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TCP_IDLE_MS } from '../l4/tcp.ts';
 import type { StreamServices } from '../l4/tcp.ts';
@@ -29,6 +28,7 @@ import { DEFAULT_HELLO_LIMITS, readClientHello } from './hello-reader.ts';
 import type { HelloLimits, HelloOutcome, HelloRejection } from './hello-reader.ts';
 import { compileSniTable } from './sni-table.ts';
 import type { SniTable } from './sni-table.ts';
+import type { TicketSecret } from './ticket-secret.ts';
 
 /** A connection terminated for HTTP, handed to the HTTP engine. */
 export interface TerminatedConnection {
@@ -49,8 +49,8 @@ export interface FrontDoorServices extends StreamServices {
   handshakeTimeoutMs?: number;
   /** ALPN for http entries, in preference order (default: http/1.1 only). */
   httpAlpn?: readonly string[];
-  /** The secret session ticket keys derive from, to share with other processes; default random. */
-  ticketSecret?: Buffer;
+  /** The secret session ticket keys derive from (the data plane's, shared with sibling workers); default a random one per port. */
+  ticketSecret?: TicketSecret;
 }
 
 export interface FrontDoorCounters extends StreamCounters {
@@ -80,6 +80,13 @@ export class TlsFrontDoor {
   readonly #limits: HelloLimits;
   readonly #servers: HandshakeServers;
   readonly #connections = new ConnectionSet<Closable>();
+  /**
+   * The server name each handshake under way was routed by, keyed by the
+   * client's address and port (one live connection each). Node reports no
+   * servername for a resumed TLS 1.2 session, so the name read from the
+   * ClientHello is the one to trust once the handshake completes.
+   */
+  readonly #helloNames = new Map<string, string | undefined>();
   readonly #counters: FrontDoorCounters = {
     ...newStreamCounters(),
     helloRejected: { 'not-tls': 0, malformed: 0, 'too-large': 0, timeout: 0, closed: 0 },
@@ -87,10 +94,8 @@ export class TlsFrontDoor {
     handshakeFailed: 0,
     httpHandoffs: 0,
   };
-  #port: IRHttpPort;
   #table: SniTable<CompiledServer>;
   #context: ForwardContext;
-  #listener: StreamListener | undefined;
   #draining = false;
   #closed = false;
 
@@ -107,7 +112,6 @@ export class TlsFrontDoor {
         this.#context.logger.debug({ err: error.message }, 'TLS handshake failed');
       },
     });
-    this.#port = port;
     this.#table = this.#compile(port, gateway);
     this.#context = this.#contextFor(port);
   }
@@ -130,17 +134,7 @@ export class TlsFrontDoor {
     return { built: this.#servers.builds, kept: this.#servers.kept };
   }
 
-  async listen(address: string, options: { reusePort?: boolean } = {}): Promise<void> {
-    const listener = new StreamListener({ port: this.#port.port, address, reusePort: options.reusePort, logger: this.#services.logger }, (socket) => this.accept(socket));
-    await listener.listen();
-    this.#listener = listener;
-  }
-
-  boundAddress(): { port: number; address: string } | undefined {
-    return this.#listener?.boundAddress();
-  }
-
-  /** Serves a raw connection accepted on this port (by listen(), or by a listener the HTTP engine owns). */
+  /** Serves a raw connection accepted on this port by the data plane's listener. */
   accept(socket: Socket): void {
     if (this.#draining) {
       socket.destroy();
@@ -160,15 +154,14 @@ export class TlsFrontDoor {
 
   /** New connections follow `port` from now on. Contexts of unchanged certificates are kept. */
   apply(port: IRHttpPort, gateway: TlsGatewayParts): void {
-    this.#port = port;
     this.#table = this.#compile(port, gateway);
     this.#context = this.#contextFor(port);
   }
 
-  /** Stops accepting, lets relays run for up to `drainMs`, then closes the rest. */
+  /** Refuses new connections, lets relays run for up to `drainMs`, then closes the rest. */
   async close(drainMs: number): Promise<void> {
     this.#draining = true;
-    await Promise.all([this.#listener?.close(), this.#connections.drain(drainMs)]);
+    await this.#connections.drain(drainMs);
     this.#closed = true;
   }
 
@@ -196,13 +189,20 @@ export class TlsFrontDoor {
       socket.destroy();
       return;
     }
+    const peer = peerKey(socket);
+    this.#helloNames.set(peer, outcome.hello.serverName);
+    socket.once('close', () => this.#helloNames.delete(peer));
     // The TLS socket reads what was put back before anything new.
     socket.unshift(outcome.bytes);
     server.emit('connection', socket);
   }
 
   #secured(socket: TLSSocket, profile: TlsProfile): void {
-    const serverName = typeof socket.servername === 'string' && socket.servername.length > 0 ? socket.servername.toLowerCase() : undefined;
+    const peer = peerKey(socket);
+    const serverName = this.#helloNames.has(peer)
+      ? this.#helloNames.get(peer)
+      : typeof socket.servername === 'string' && socket.servername.length > 0 ? socket.servername.toLowerCase() : undefined;
+    this.#helloNames.delete(peer);
     const entry = this.#table.select(serverName);
     // A configuration applied during the handshake that changed this name's
     // certificates or client validation: this handshake's terms are stale.
@@ -267,6 +267,10 @@ export class TlsFrontDoor {
       counters: this.#counters,
     };
   }
+}
+
+function peerKey(socket: Socket): string {
+  return `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
 }
 
 function ignore(): void {

@@ -16,21 +16,28 @@
 //
 // Session resumption: each server issues session tickets. A ticket resumes
 // only under the profile that issued it: each profile has its own session id
-// context and its own ticket keys, derived from the store's 48-byte secret
-// and the profile key. Otherwise a session verified against one client CA
-// would resume, still "authorized", after the CA changed (or on another
-// listener with the same certificate), skipping the new validation.
-// Worker processes that share a port must share the secret, or a ticket
-// issued by one worker is refused by the next (a full handshake, not an
-// error): the primary process would draw the 48 random bytes, send them to
-// each worker with the IR, and send fresh ones every few hours, as Envoy's
-// session_ticket_keys are distributed from one Secret.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+// context and its own ticket keys, derived from the data plane's ticket
+// secret (ticket-secret.ts) and the profile key. Otherwise a session verified
+// against one client CA would resume, still "authorized", after the CA changed
+// (or on another listener with the same certificate), skipping the new
+// validation. Worker processes that share a port are given the same secret by
+// their primary, or a ticket issued by one worker would be refused by the next
+// (a full handshake, not an error).
+//
+// Rotation: a new secret reaches each built server at the next handshake that
+// asks for it (setTicketKeys). Node holds one ticket key per context, with no
+// older keys kept for decryption as nginx (several ssl_session_ticket_key
+// files), HAProxy (tls-ticket-keys) and Envoy (session_ticket_keys) keep them;
+// so a rotation costs one full handshake per client holding a ticket from
+// before it, and no more than that: tickets live 5 minutes (Node's
+// sessionTimeout) and the secret changes every few hours.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:tls';
 import type { Server, TLSSocket } from 'node:tls';
 import type { IRCertificate, IRTlsPortConfig, IRTlsServer } from '../../ir/types.ts';
 import type { Logger } from '../../telemetry/log.ts';
 import { MODERN_TLS12_CIPHERS } from './defaults.ts';
+import { TicketSecret } from './ticket-secret.ts';
 
 /** What a terminating handshake needs, and the key that names it. */
 export interface TlsProfile {
@@ -87,8 +94,8 @@ function sha256(text: string): string {
 export interface HandshakeServersOptions {
   logger: Logger;
   handshakeTimeoutMs: number;
-  /** The secret (any length; 48 random bytes by default) each profile's ticket keys derive from; shared by workers someday. */
-  ticketSecret?: Buffer;
+  /** The secret each profile's ticket keys derive from (the data plane's, shared with its sibling workers); default a random one. */
+  ticketSecret?: TicketSecret;
   /** A handshake finished (the client certificate, if asked for, is judged: see TLSSocket.authorized). */
   onSecure(socket: TLSSocket, profile: TlsProfile): void;
   /** A handshake failed (the socket is being destroyed). */
@@ -99,13 +106,16 @@ type Entry = { server: Server } | { failure: string };
 
 export class HandshakeServers {
   readonly #options: HandshakeServersOptions;
-  readonly #ticketSecret: Buffer;
+  readonly #ticketSecret: TicketSecret;
+  /** The secret's generation the built servers' ticket keys come from. */
+  #keysGeneration: number;
   readonly #entries = new Map<string, Entry>();
   #builds = 0;
 
   constructor(options: HandshakeServersOptions) {
     this.#options = options;
-    this.#ticketSecret = options.ticketSecret ?? randomBytes(48);
+    this.#ticketSecret = options.ticketSecret ?? new TicketSecret();
+    this.#keysGeneration = this.#ticketSecret.generation;
   }
 
   /** Servers (contexts) built since the store was made: an unchanged certificate never adds to it. */
@@ -122,6 +132,7 @@ export class HandshakeServers {
 
   /** The server for `profile`, built now if this is its first handshake; undefined if it cannot be built. */
   serverFor(profile: TlsProfile): Server | undefined {
+    if (this.#keysGeneration !== this.#ticketSecret.generation) this.#rekey();
     let entry = this.#entries.get(profile.key);
     if (entry === undefined) {
       entry = this.#build(profile);
@@ -133,6 +144,12 @@ export class HandshakeServers {
   /** Forgets the servers of profiles not in `keys` (after an apply). Handshakes under way finish. */
   retain(keys: ReadonlySet<string>): void {
     for (const key of this.#entries.keys()) if (!keys.has(key)) this.#entries.delete(key);
+  }
+
+  /** The secret was replaced: every built server issues and accepts tickets under keys from the new one. */
+  #rekey(): void {
+    this.#keysGeneration = this.#ticketSecret.generation;
+    for (const [key, entry] of this.#entries) if ('server' in entry) entry.server.setTicketKeys(this.#ticketSecret.keysFor(key));
   }
 
   #build(profile: TlsProfile): Entry {
@@ -148,8 +165,7 @@ export class HandshakeServers {
         ciphers: profile.ciphers,
         honorCipherOrder: true,
         handshakeTimeout: this.#options.handshakeTimeoutMs,
-        // Node's ticket keys are 48 bytes: HMAC-SHA384 gives exactly that.
-        ticketKeys: createHmac('sha384', this.#ticketSecret).update(profile.key).digest(),
+        ticketKeys: this.#ticketSecret.keysFor(profile.key),
         // OpenSSL allows at most 32 bytes of session id context.
         sessionIdContext: sha256(profile.key).slice(0, 32),
         ...(profile.alpn.length > 0 ? { ALPNProtocols: [...profile.alpn] } : {}),
