@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { routerCases } from './cases.ts';
+import { buildPort, entry, prefix, request, routerCases } from './cases.ts';
 import { compileRouter } from './compile.ts';
 import { referenceRoute } from './reference.ts';
 
@@ -19,3 +19,17 @@ for (const { name, port, requests } of routerCases) {
     }
   });
 }
+
+test('routing: a node with hundreds of children finds each one, and nothing else, by name', () => {
+  // Enough siblings that their slots collide and lookups probe; names that
+  // share prefixes and lengths ("s1", "s10", "s100") so only whole elements match.
+  const names = Array.from({ length: 300 }, (_, i) => `s${i}`);
+  const port = buildPort({ '*': [...names.map((name) => entry(prefix(`/${name}/`), name)), entry(prefix('/'), 'root')] });
+  const router = compileRouter(port);
+  for (const name of names) {
+    assert.equal(router.route(request(`/${name}`))?.rule.name, name);
+    assert.equal(router.route(request(`/${name}/item/1`))?.rule.name, name);
+    assert.equal(router.route(request(`/${name}x/item`))?.rule.name, 'root');
+  }
+  for (const path of ['/s300', '/s', '/S1', '/s-1', '/', '/x/s1']) assert.equal(router.route(request(path))?.rule.name, 'root', path);
+});
