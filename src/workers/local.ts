@@ -11,6 +11,7 @@ import { MetricsState } from '../telemetry/metrics-state.ts';
 import type { RequestMetrics, RequestMetricsSnapshot } from '../telemetry/request-metrics.ts';
 import type { ListeningAddress, PortConnections } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
+import { TicketRotation, ticketRotationMs } from './ticket-rotation.ts';
 
 export interface LocalServingOptions {
   bindAddress: string;
@@ -18,6 +19,8 @@ export interface LocalServingOptions {
   reusePort: boolean;
   metrics: RequestMetrics | undefined;
   accessLog: AccessLog | undefined;
+  /** How often the TLS session ticket secret is replaced (default: ticketRotationMs()). */
+  ticketRotationMs?: number;
 }
 
 export class LocalServing implements Serving {
@@ -25,17 +28,20 @@ export class LocalServing implements Serving {
   readonly #metrics: RequestMetrics | undefined;
   readonly #accessLog: AccessLog | undefined;
   readonly #state = new MetricsState();
+  readonly #tickets: TicketRotation;
   #applied = false;
 
   constructor(options: LocalServingOptions) {
     this.#metrics = options.metrics;
     this.#accessLog = options.accessLog;
+    this.#tickets = new TicketRotation(options.ticketRotationMs ?? ticketRotationMs(), (secret) => this.dataPlane.setTicketSecret(secret));
     this.dataPlane = new DataPlane({
       bindAddress: options.bindAddress,
       logger: options.logger,
       reusePort: options.reusePort,
       http2: new Http2FrontEnd(),
       onRequestComplete: requestHook(options.metrics, options.accessLog),
+      ticketSecret: this.#tickets.secret,
     });
   }
 
@@ -69,6 +75,7 @@ export class LocalServing implements Serving {
   }
 
   async close(options?: { drainTimeoutMs?: number }): Promise<void> {
+    this.#tickets.stop();
     await this.dataPlane.close(options);
     this.#accessLog?.flush();
   }

@@ -23,6 +23,7 @@ import { IREncoder, STALE_BASE } from './ir-delta.ts';
 import type { ListeningAddress, PortConnections, WorkerSettings } from './protocol.ts';
 import type { Serving, WorkerStatus } from './serving.ts';
 import { WorkerSlot } from './slot.ts';
+import { TicketRotation, ticketRotationMs } from './ticket-rotation.ts';
 
 /** Compiling and binding a very large IR takes seconds; a worker silent for this long is stuck. */
 const APPLY_TIMEOUT_MS = 60_000;
@@ -39,6 +40,8 @@ export interface WorkerPoolOptions {
   execArgv: string[];
   /** The worker module; tests may point it elsewhere. */
   entry?: string;
+  /** How often the TLS session ticket secret every worker shares is replaced (default: ticketRotationMs()). */
+  ticketRotationMs?: number;
 }
 
 export class WorkerPool implements Serving {
@@ -54,9 +57,14 @@ export class WorkerPool implements Serving {
   readonly #retiredRequests: number[];
   #booting: { resolve(): void; reject(error: Error): void; waiting: Set<WorkerSlot> } | undefined;
   #closed = false;
+  /** One secret for all workers, so a TLS session resumes on whichever worker takes the reconnection. */
+  readonly #tickets: TicketRotation;
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
+    this.#tickets = new TicketRotation(options.ticketRotationMs ?? ticketRotationMs(), () => {
+      void this.#enqueue(() => this.#rotateTickets());
+    });
     this.#logger = options.logger;
     this.#retiredRequests = Array.from({ length: options.count }, () => 0);
     const entry = options.entry ?? fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -149,6 +157,7 @@ export class WorkerPool implements Serving {
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#tickets.stop();
     await this.#queue;
     await Promise.all(this.#slots.map((slot) => slot.stop(options.drainTimeoutMs ?? 10_000)));
   }
@@ -203,20 +212,34 @@ export class WorkerPool implements Serving {
     slot.listening = result.listening;
   }
 
-  /** A (re)started worker catches up with the current configuration before it counts as serving. */
+  #sendTicketSecret(slot: WorkerSlot): Promise<void> {
+    const channel = slot.channel;
+    if (channel === undefined) return Promise.reject(new Error('not running'));
+    return channel.call('ticketSecret', { secret: this.#tickets.secret.toString('base64') }, SCRAPE_TIMEOUT_MS);
+  }
+
+  /** Every serving worker takes the new secret; one that does not answer keeps the old (its tickets resume only on itself until it restarts). */
+  async #rotateTickets(): Promise<void> {
+    if (this.#closed) return;
+    await Promise.all(this.#slots.filter((slot) => slot.state === 'serving').map((slot) => this.#sendTicketSecret(slot).catch((error: unknown) => {
+      this.#logger.warn({ worker: slot.index, err: (error as Error).message }, 'worker did not take the new TLS ticket secret');
+    })));
+  }
+
+  /** A (re)started worker takes the ticket secret and catches up with the current configuration before it counts as serving. */
   #startedWorker(slot: WorkerSlot): void {
     slot.state = 'syncing';
     void this.#enqueue(async () => {
       if (slot.state !== 'syncing' || this.#closed) return; // it died meanwhile, or everything is stopping
       const target = this.#target;
-      if (target !== undefined) {
-        try {
-          await this.#applyTo(slot, target.ir);
-        } catch (error) {
-          this.#logger.error({ worker: slot.index, err: (error as Error).message }, 'worker cannot serve the current configuration; restarting it');
-          slot.kill();
-          return;
-        }
+      try {
+        // The secret first: the worker binds no port before it has a configuration.
+        await this.#sendTicketSecret(slot);
+        if (target !== undefined) await this.#applyTo(slot, target.ir);
+      } catch (error) {
+        this.#logger.error({ worker: slot.index, err: (error as Error).message }, 'worker cannot serve the current configuration; restarting it');
+        slot.kill();
+        return;
       }
       slot.appliedGeneration = target?.generation ?? 0;
       slot.state = 'serving';

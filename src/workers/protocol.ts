@@ -29,6 +29,12 @@ export type WorkerCall =
   | { id: number; call: 'metrics'; full: boolean }
   /** Open client connections per listening port. */
   | { id: number; call: 'connections' }
+  /**
+   * The TLS session ticket secret (base64), the same for every worker, sent
+   * before the first configuration and at each rotation; over the channel,
+   * not the command line, where other users of the machine could read it.
+   */
+  | { id: number; call: 'ticketSecret'; secret: string }
   | { id: number; call: 'stop'; drainTimeoutMs: number };
 
 /** Open client connections on one listening port of one kind (UDP: live sessions). */
@@ -48,6 +54,7 @@ export interface WorkerResults {
   apply: { listening: ListeningAddress[] };
   metrics: MetricsUpdate | undefined;
   connections: PortConnections[];
+  ticketSecret: undefined;
   /** All counts at the end, so the primary's totals lose nothing. */
   stop: MetricsUpdate | undefined;
 }

@@ -62,6 +62,9 @@ async function answer(message: WorkerCall): Promise<WorkerResults[keyof WorkerRe
     }
     case 'metrics':
       return metrics?.collect(message.full);
+    case 'ticketSecret':
+      dataPlane.setTicketSecret(Buffer.from(message.secret, 'base64'));
+      return undefined;
     case 'connections':
       return dataPlane.stats().map(({ port, kind, connections }) => ({ port, kind, connections }));
     case 'stop':
