@@ -108,7 +108,8 @@ export type ExecuteResult =
   | { kind: 'ok'; consumed: number }
   /** onHead returned PAUSE; bytes from `consumed` on are not parsed yet. */
   | { kind: 'paused'; consumed: number }
-  | { kind: 'error'; error: ParseError };
+  /** `consumed`: bytes of the read parsed before the error (for HPE_PAUSED_H2_UPGRADE: up to the preface's end). */
+  | { kind: 'error'; error: ParseError; consumed: number };
 
 const EMPTY: string[] = [];
 
@@ -298,5 +299,5 @@ export class Http1Parser {
 function toResult(result: number | NativeError): ExecuteResult {
   if (typeof result === 'number') return { kind: 'ok', consumed: result };
   if (result.code === 'HPE_PAUSED') return { kind: 'paused', consumed: result.bytesParsed ?? 0 };
-  return { kind: 'error', error: { code: result.code, reason: result.reason ?? result.message } };
+  return { kind: 'error', error: { code: result.code, reason: result.reason ?? result.message }, consumed: result.bytesParsed ?? 0 };
 }

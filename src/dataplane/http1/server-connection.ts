@@ -49,6 +49,7 @@ const PAUSED_FOR_PIPELINE = 2;
 const PAUSED_FOR_UPGRADE = 4;
 
 const EMPTY = Buffer.alloc(0);
+const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
   readonly socket: Socket;
@@ -272,18 +273,20 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
       this.pauseReading(PAUSED_FOR_PIPELINE);
       return;
     }
-    if (result.error.code === 'HPE_PAUSED_H2_UPGRADE' && this.#handOverHttp2(data ?? this.#parser.currentRead())) return;
+    if (result.error.code === 'HPE_PAUSED_H2_UPGRADE' && this.#handOverHttp2((data ?? this.#parser.currentRead()).subarray(result.consumed))) return;
     this.#onParseError(result.error);
   }
 
   /**
-   * llhttp stops at "PRI * HTTP/2.0": a client speaking HTTP/2 with prior
-   * knowledge. Before any HTTP/1.1 request, and with an HTTP/2 engine, the
-   * connection goes to it with what this read held (clients send the 24-byte
-   * preface in one write, so it is all there; a preface split across reads
-   * reaches the engine cut short, and the engine refuses it).
+   * llhttp stops right after the whole 24-byte HTTP/2 preface (RFC 9113 §3.4):
+   * a client speaking HTTP/2 with prior knowledge. Before any HTTP/1.1
+   * request, and with an HTTP/2 engine, the connection goes to it. llhttp
+   * matched the preface across however many reads it came in (until then the
+   * header timeout bounds the wait, as for any head), so the engine gets the
+   * preface itself followed by `after`, the rest of this read; nothing more
+   * is kept or checked on the HTTP/1.1 path.
    */
-  #handOverHttp2(bytes: Buffer): boolean {
+  #handOverHttp2(after: Buffer): boolean {
     if (this.#owner.takeHttp2 === undefined || this.#served || this.#closing || this.#closed) return false;
     this.#upgraded = true;
     this.#closed = true;
@@ -294,7 +297,7 @@ export class ServerConnection implements ParserHandler, RequestHost, Sweepable {
     this.socket.removeAllListeners('error');
     this.#pauseReasons = 0;
     startReading(this.socket);
-    this.#owner.takeHttp2(this, Buffer.from(bytes));
+    this.#owner.takeHttp2(this, Buffer.concat([HTTP2_PREFACE, after]));
     return true;
   }
 
