@@ -10,7 +10,7 @@ import type { UpstreamTls } from './tls-dialer.ts';
 
 export type EndpointFailure = 'no_endpoints' | 'dns_failed' | 'unsupported_protocol';
 
-/** Protocols this engine speaks to backends: HTTP/1.1 in clear text (WebSocket upgrades included) and HTTP/2 with prior knowledge (h2c). */
+/** Protocols this engine speaks to backends: HTTP/1.1 (WebSocket upgrades included) and HTTP/2 (h2c: prior knowledge in clear text, or ALPN h2 when a BackendTLSPolicy gives TLS). */
 export function supportedProtocol(protocol: IRBackendProtocol): boolean {
   return protocol === 'http1' || protocol === 'ws' || protocol === 'h2c';
 }
@@ -24,8 +24,6 @@ export class Backend {
   readonly #dns: DnsCache;
   /** BackendTLSPolicy: connections are TLS under these settings. */
   readonly #tls: UpstreamTls | undefined;
-  /** Set when the backend needs TLS this engine cannot give it yet (HTTP/2 over TLS): requests answer 503. */
-  readonly #tlsUnsupported: boolean;
   #next = 0;
 
   /** `certificates`: the gateway's table, where IRBackend.tls names its client certificate. */
@@ -36,7 +34,6 @@ export class Backend {
     this.#dns = dns;
     this.#external = ir.externalName;
     this.#tls = ir.tls === undefined ? undefined : upstreamTls(ir.tls, certificates);
-    this.#tlsUnsupported = this.#tls !== undefined && ir.protocol === 'h2c';
     this.#pools = !this.unsupported
       ? ir.endpoints.map((endpoint) => registry.pool(endpoint.address, endpoint.port, poolProtocol(this.protocol), false, this.#tls))
       : [];
@@ -44,7 +41,7 @@ export class Backend {
 
   /** This engine cannot speak the backend's protocol (its requests answer 503). */
   get unsupported(): boolean {
-    return !supportedProtocol(this.protocol) || this.#tlsUnsupported;
+    return !supportedProtocol(this.protocol);
   }
 
   /** The pools this backend may use now (for reload bookkeeping). */

@@ -1,23 +1,30 @@
-// The HTTP/2 (h2c, prior knowledge) side of one backend endpoint: one
-// session, shared by every request to the endpoint (HTTP/2 multiplexes), kept
-// across reloads like the HTTP/1.1 pools (the registry keys it by endpoint),
-// replaced when it goes away: after the backend's GOAWAY new requests open a
-// new session while the old one finishes the streams it accepted; a session
-// that fails or closes is forgotten and the next request connects again.
-// Idle sessions (no stream for the idle timeout) are closed by the sweep.
+// The HTTP/2 side of one backend endpoint — h2c (prior knowledge) or, with a
+// BackendTLSPolicy, TLS with ALPN h2 through the same dialing as HTTP/1.1
+// (endpoint-pool-base.ts) — one session, shared by every request to the
+// endpoint (HTTP/2 multiplexes), kept across reloads like the HTTP/1.1 pools
+// (the registry keys it by endpoint and TLS settings), replaced when it goes
+// away: after the backend's GOAWAY new requests open a new session while the
+// old one finishes the streams it accepted; a session that fails or closes is
+// forgotten and the next request connects again. Idle sessions (no stream for
+// the idle timeout) are closed by the sweep.
 import { connect as connectHttp2 } from 'node:http2';
 import type { ClientHttp2Session } from 'node:http2';
-import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
 import type { BackendStream } from './connection.ts';
+import { ConnectError, EndpointPoolBase } from './endpoint-pool-base.ts';
+import type { PoolSettings } from './endpoint-pool-base.ts';
 import { H2UpstreamStream } from './h2-stream.ts';
 import type { H2StreamOwner } from './h2-stream.ts';
-import { ConnectError } from './pool.ts';
-import type { BackendPool, ConnectErrorCode, PoolSettings } from './pool.ts';
+import type { BackendPool } from './pool.ts';
+import type { UpstreamTls } from './tls-dialer.ts';
 
 type Done = (error: ConnectError | undefined, stream: BackendStream | undefined) => void;
 
 /** Settings Portico sends its backends: no server push (RFC 9113 §8.4; a proxy has nowhere to put it). */
 const CLIENT_SETTINGS = { enablePush: false };
+/** Over TLS the backend must pick HTTP/2 (RFC 9113 §3.2); one that only speaks HTTP/1.1 fails the connect. */
+const H2 = 'h2';
+const H2_ALPN: readonly string[] = [H2];
 
 class SessionEntry implements H2StreamOwner {
   readonly session: ClientHttp2Session;
@@ -48,31 +55,21 @@ class SessionEntry implements H2StreamOwner {
   }
 }
 
-export class H2SessionPool implements BackendPool {
-  readonly key: string;
-  readonly address: string;
-  readonly port: number;
-  readonly endpoint: string;
-  readonly dynamic: boolean;
-  readonly #settings: PoolSettings;
+export class H2SessionPool extends EndpointPoolBase implements BackendPool {
   /** The session new requests go to (connecting or connected); undefined when there is none. */
   #current: SessionEntry | undefined;
+  /** The connection being opened for the next session. */
+  #dialing: Socket | undefined;
   /** Sessions that are finishing their streams after a GOAWAY or a retirement. */
   readonly #old = new Set<SessionEntry>();
   #waiters: Done[] = [];
-  #retired = false;
 
-  constructor(key: string, address: string, port: number, settings: PoolSettings, dynamic = false) {
-    this.key = key;
-    this.address = address;
-    this.port = port;
-    this.endpoint = `${address}:${port}`;
-    this.#settings = settings;
-    this.dynamic = dynamic;
+  constructor(key: string, address: string, port: number, settings: PoolSettings, dynamic = false, tls?: UpstreamTls) {
+    super(key, address, port, settings, dynamic, tls);
   }
 
   get size(): number {
-    return (this.#current === undefined ? 0 : 1) + this.#old.size;
+    return (this.#current === undefined ? 0 : 1) + (this.#dialing === undefined ? 0 : 1) + this.#old.size;
   }
 
   acquire(): BackendStream | undefined {
@@ -87,8 +84,13 @@ export class H2SessionPool implements BackendPool {
       done(undefined, new H2UpstreamStream(entry.session, entry, entry.served > 0));
       return;
     }
+    const unusable = this.unusableTls();
+    if (unusable !== undefined) {
+      queueMicrotask(() => done(unusable, undefined));
+      return;
+    }
     this.#waiters.push(done);
-    if (entry === undefined) this.#open();
+    if (entry === undefined && this.#dialing === undefined) this.#open();
   }
 
   release(stream: BackendStream): void {
@@ -96,56 +98,69 @@ export class H2SessionPool implements BackendPool {
   }
 
   sweep(now: number): void {
-    const timeout = this.#settings.idleTimeoutMs;
     const entry = this.#current;
-    if (timeout <= 0 || entry === undefined || entry.active > 0 || !entry.usable) return;
-    if (now - entry.idleSince > timeout) {
+    if (entry === undefined || entry.active > 0 || !entry.usable) return;
+    if (this.idleExpired(entry.idleSince, now)) {
       this.#current = undefined;
       entry.session.close();
     }
   }
 
   retire(): void {
-    this.#retired = true;
+    this.retired = true;
     const entry = this.#current;
     this.#current = undefined;
     // close(): no new streams, the open ones finish, then the session ends.
     if (entry !== undefined) entry.session.close();
+    this.#dialing?.destroy();
+    this.#dialing = undefined;
     this.#settle(new ConnectError('connect_failed', `endpoint ${this.endpoint} left the configuration`));
   }
 
   destroy(): void {
-    this.#retired = true;
+    this.retired = true;
     const entries = [...this.#old];
     if (this.#current !== undefined) entries.push(this.#current);
     this.#current = undefined;
     this.#old.clear();
     for (const entry of entries) entry.session.destroy();
+    this.#dialing?.destroy();
+    this.#dialing = undefined;
     this.#settle(new ConnectError('connect_failed', `endpoint ${this.endpoint} closed`));
   }
 
+  /** Connects (TCP, or TLS where the backend must select h2), then starts the session on that connection. */
   #open(): void {
-    const socket = connectTcp({ host: this.address, port: this.port, noDelay: true });
-    const session = connectHttp2(`http://${this.endpoint}`, {
+    const socket = this.dial({ host: this.address, port: this.port, noDelay: true }, H2_ALPN);
+    this.#dialing = socket;
+    this.whenReady(socket, this.tls === undefined ? undefined : H2, (error) => {
+      if (this.#dialing !== socket) {
+        socket.destroy(); // retired or destroyed meanwhile: its waiters were told
+        return;
+      }
+      this.#dialing = undefined;
+      if (error !== undefined) {
+        socket.destroy();
+        this.#settle(error);
+        return;
+      }
+      this.#startSession(socket);
+    });
+  }
+
+  #startSession(socket: Socket): void {
+    const session = connectHttp2(`${this.tls === undefined ? 'http' : 'https'}://${this.endpoint}`, {
       settings: CLIENT_SETTINGS,
       maxHeaderListPairs: 1024,
-      maxSendHeaderBlockLength: this.#settings.maxHeaderBytes,
+      maxSendHeaderBlockLength: this.settings.maxHeaderBytes,
       createConnection: () => socket,
     });
-    const settings = this.#settings;
+    const settings = this.settings;
     const entry = new SessionEntry(session, () => settings.now());
     this.#current = entry;
     let connected = false;
-    const timer = this.#settings.connectTimeoutMs > 0
-      ? setTimeout(() => {
-        if (this.#current === entry) this.#current = undefined;
-        session.destroy();
-        this.#settle(new ConnectError('connect_timeout', `connecting to ${this.endpoint} timed out`));
-      }, this.#settings.connectTimeoutMs)
-      : undefined;
     session.once('connect', () => {
       connected = true;
-      clearTimeout(timer);
       if (this.#current !== entry) return;
       const waiters = this.#waiters;
       this.#waiters = [];
@@ -153,19 +168,15 @@ export class H2SessionPool implements BackendPool {
     });
     session.on('error', (error: NodeJS.ErrnoException) => {
       if (connected) return; // the streams report their own failures; 'close' follows
-      clearTimeout(timer);
       if (this.#current === entry) this.#current = undefined;
-      const code: ConnectErrorCode = error.code === 'ECONNREFUSED' ? 'connect_refused' : 'connect_failed';
-      this.#settle(new ConnectError(code, `cannot connect to ${this.endpoint}: ${error.code ?? error.message}`, error.code));
+      this.#settle(new ConnectError('connect_failed', `HTTP/2 session with ${this.endpoint} failed: ${error.code ?? error.message}`, error.code));
     });
     session.on('goaway', () => this.#retireSession(entry));
     session.on('close', () => {
-      clearTimeout(timer);
       this.#old.delete(entry);
       if (this.#current === entry) this.#current = undefined;
       if (!connected) this.#settle(new ConnectError('connect_failed', `connection to ${this.endpoint} closed before it was ready`));
     });
-    if (this.#retired) session.close();
   }
 
   /** After the backend's GOAWAY: streams it accepted finish here, new ones go to a new session. */

@@ -31,9 +31,9 @@ export class PoolRegistry implements Sweepable {
     const key = endpointKey(address, port, tls === undefined ? protocol : `${protocol}+tls:${tls.key}`);
     let pool = this.#pools.get(key);
     if (pool === undefined) {
-      // h2c: one multiplexed HTTP/2 session per endpoint (h2-pool.ts); otherwise HTTP/1.1 connections.
+      // h2c: one multiplexed HTTP/2 session per endpoint (h2-pool.ts; over TLS with a BackendTLSPolicy); otherwise HTTP/1.1 connections.
       pool = protocol === 'h2c'
-        ? new H2SessionPool(key, address, port, this.#settings, dynamic)
+        ? new H2SessionPool(key, address, port, this.#settings, dynamic, tls)
         : new EndpointPool(key, address, port, this.#settings, dynamic, tls);
       this.#pools.set(key, pool);
       this.#clock.add(pool);
