@@ -93,6 +93,25 @@ function soakFlat(results: readonly SummarizedScenario[]): TargetRow {
   };
 }
 
+/** TLS scale: warm handshakes/s over N names against one name (Portico), and memory per certificate (printed). */
+function tlsScale(results: readonly SummarizedScenario[]): TargetRow[] {
+  const id = 'https-5000-certs';
+  const rate = 'TLS, 5,000 certificates: handshakes/s vs 1 name (Portico, warm)';
+  const memory = 'TLS, 5,000 certificates: memory per certificate (Portico)';
+  const portico = find(results, id, 'portico');
+  const figures = portico.summary?.tlsScale;
+  if (!figures) return [notMeasured(rate, '≥ 0.90x', portico.why ?? 'no figures'), notMeasured(memory, '(printed)', portico.why ?? 'no figures')];
+  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+  const nginx = find(results, id, 'nginx').summary?.tlsScale;
+  return [
+    { target: rate, goal: '≥ 0.90x', measured: `${times(figures.manyOverOne)} (cold pass ${Math.round(figures.coldPerSecond)} hs/s)`, verdict: judge(figures.manyOverOne, '>=', 0.9) },
+    {
+      target: memory, goal: '(printed)', measured: `${kb(figures.bytesPerCertificate.handshaken)} after every name was handshaken; ${kb(figures.bytesPerCertificate.loaded)} loaded`, verdict: 'n/a',
+      note: `no goal set${nginx ? `; nginx: ${kb(nginx.bytesPerCertificate.handshaken)}` : ''}`,
+    },
+  ];
+}
+
 export function benchTargets(results: readonly SummarizedScenario[]): TargetRow[] {
   return [
     throughputVsNginx(results, 'small-c16', 'HTTP/1.1 keep-alive, 16 connections', 0.5),
@@ -105,5 +124,6 @@ export function benchTargets(results: readonly SummarizedScenario[]): TargetRow[
     fixedRateP99(results),
     bothCores(results),
     soakFlat(results),
+    ...tlsScale(results),
   ];
 }

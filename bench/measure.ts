@@ -15,6 +15,8 @@ import { nginxArgs, nginxBackendConfig } from './proxies/nginx.ts';
 import { routeTable } from './routes.ts';
 import type { ProxySetup, RouteTable } from './routes.ts';
 import type { Scenario } from './scenarios.ts';
+import { measureTlsScale } from './tls-scale/measure.ts';
+import type { TlsScaleFigures } from './tls-scale/measure.ts';
 import { freePort, startPinned, waitForPort } from './system.ts';
 import type { Pinned } from './system.ts';
 import type { TlsFiles } from './tls.ts';
@@ -61,6 +63,8 @@ export interface ProxyOutcome {
   skipped?: string;
   /** Soak: the proxy's memory over the run. */
   memory?: MemorySummary;
+  /** TLS scale scenario: its own figures (runs hold the warm N-name handshake rounds). */
+  tlsScale?: TlsScaleFigures;
 }
 
 export interface ScenarioOutcome {
@@ -84,7 +88,7 @@ export function backendBody(size: number): Buffer {
   return Buffer.from(Array.from({ length: size }, (_, i) => line[i % line.length] as number));
 }
 
-async function tail(file: string, lines = 15): Promise<string> {
+export async function tail(file: string, lines = 15): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return text.trimEnd().split('\n').slice(-lines).map((line) => `    | ${line}`).join('\n');
 }
@@ -99,7 +103,7 @@ async function firstLine(file: string): Promise<string> {
   return reasonLine(await readFile(file, 'utf8').catch(() => ''));
 }
 
-async function startBackend(dir: string, tools: Record<string, string>, body: Buffer, placement: Placement): Promise<{ port: number; process: Pinned }> {
+export async function startBackend(dir: string, tools: Record<string, string>, body: Buffer, placement: Placement): Promise<{ port: number; process: Pinned }> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'body.bin'), body);
   const port = await freePort();
@@ -165,6 +169,8 @@ async function applyLoad(scenario: Scenario, options: MeasureOptions, port: numb
       return wrk(load.connections);
     case 'h2load':
       return runH2load({ h2load: options.tools.h2load as string, cores: placement.loadCores, threads: placement.loadThreads, port, host: routes.hostname, path: routes.requestPaths[0] ?? '/', connections: load.connections, streams: load.streams, seconds, dir: options.dir });
+    case 'tls-scale':
+      throw new Error('the TLS scale scenario runs its own loads (tls-scale/measure.ts)');
     case 'fixed-rate':
       // Warm-ups (no rate yet) run closed-loop like the capacity measurement.
       if (rate === undefined) return wrk(load.capacityConnections);
@@ -197,6 +203,7 @@ async function planFixedRate(scenario: Scenario, options: MeasureOptions, runnin
 }
 
 export async function measureScenario(scenario: Scenario, options: MeasureOptions): Promise<ScenarioOutcome> {
+  if (scenario.load.tool === 'tls-scale') return measureTlsScale(scenario, options);
   const scenarioDir = join(options.dir, scenario.id);
   const body = backendBody(scenario.bodyBytes);
   const routes = routeTable(scenario.routes);

@@ -2,6 +2,8 @@
 // rounds with min–max, and the ratio of each median to nginx's.
 import type { ProxyOutcome, ScenarioOutcome } from './measure.ts';
 import type { MemorySummary } from './memory.ts';
+import { tlsScaleNotes, tlsScaleSummary } from './tls-scale/summary.ts';
+import type { TlsScaleSummary } from './tls-scale/summary.ts';
 
 export interface Spread {
   median: number;
@@ -26,6 +28,8 @@ export interface ProxySummary {
   /** Median over nginx's median: above 1 is more requests/s, or longer latency. */
   vsNginx?: { requestsPerSecond: number; p50Ms: number; p99Ms: number; p999Ms?: number };
   memory?: MemorySummary;
+  /** TLS scale scenario: its figures and the ratios made of them. */
+  tlsScale?: TlsScaleSummary;
 }
 
 export function spread(values: number[]): Spread {
@@ -54,6 +58,7 @@ function summarizeOne(outcome: ProxyOutcome): ProxySummary {
     ...(offered.length > 0 ? { offeredRate: spread(offered).median } : {}),
     errors,
     ...(outcome.memory ? { memory: outcome.memory } : {}),
+    ...(outcome.tlsScale ? { tlsScale: tlsScaleSummary(outcome.tlsScale, spread) } : {}),
   };
 }
 
@@ -104,8 +109,26 @@ const MEMORY: Columns = {
   row: (s) => [s.proxy, count(s.requestsPerSecond?.median ?? 0), mb(s.memory?.startBytes ?? 0), mb(s.memory?.endBytes ?? 0), mb(s.memory?.peakBytes ?? 0), mb(s.memory?.slopeBytesPerMinute ?? 0), mb(s.memory?.growthBytes ?? 0), s.memory ? (s.memory.flat ? 'yes' : 'NO') : '-', String(s.errors)],
 };
 
+/** TLS scale: handshakes/s over N names (warm, the rounds), against one name and cold; memory; change time. */
+const TLS_SCALE: Columns = {
+  header: ['proxy', 'hs/s N names', '(min–max)', 'vs nginx', 'hs/s 1 name', 'N/1', 'cold hs/s', 'busy', 'MB 1 cert', 'MB N', 'MB N after hs', 'KB/cert', 'change ms', 'errors'],
+  row: (s) => {
+    const t = s.tlsScale;
+    const kb = (bytes: number | undefined): string => (bytes === undefined ? '-' : (bytes / 1024).toFixed(1));
+    return [
+      s.proxy, count(s.requestsPerSecond?.median ?? 0), `(${count(s.requestsPerSecond?.min ?? 0)}–${count(s.requestsPerSecond?.max ?? 0)})`, ratio(s.vsNginx?.requestsPerSecond),
+      count(t?.oneName.median ?? 0), ratio(t?.manyOverOne), count(t?.coldPerSecond ?? 0), t ? `${Math.round(t.proxyBusy * 100)}%` : '-',
+      mb(t?.memory.one ?? 0), mb(t?.memory.manyLoaded ?? 0), mb(t?.memory.manyHandshaken ?? 0), kb(t?.bytesPerCertificate.handshaken),
+      t?.changeMs === undefined ? '-' : t.changeMs.map((ms) => (ms === undefined ? 'none' : String(Math.round(ms)))).join('/'),
+      String(s.errors),
+    ];
+  },
+};
+
 function columnsFor(outcome: ScenarioOutcome): Columns {
   switch (outcome.scenario.load.tool) {
+    case 'tls-scale':
+      return TLS_SCALE;
     case 'fixed-rate':
       return LATENCY;
     case 'soak':
@@ -132,6 +155,7 @@ export function formatTable(outcome: ScenarioOutcome, summaries: ProxySummary[])
     const varying = columns === LATENCY ? p99 : rps;
     if (varying.max - varying.min > NOISY * varying.median) notes.push(`  ${summary.proxy}: rounds differ by ${Math.round(((varying.max - varying.min) / varying.median) * 100)}% of the median — the machine was busy; rerun idle or with more --rounds`);
     rows.push(columns.row(summary));
+    if (summary.tlsScale) notes.push(...tlsScaleNotes(summary.proxy, summary.tlsScale).map((note) => `  ${note}`));
   }
   const widths = columns.header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
   const title = `${outcome.scenario.title}${outcome.scenario.headline ? '  [headline]' : ''}`;

@@ -38,7 +38,18 @@ export interface SoakLoad {
   connections: number;
 }
 
-export type Load = WrkLoad | H2loadLoad | FixedRateLoad | SoakLoad;
+/**
+ * New TLS connections with the server name spread over N tenant hostnames,
+ * each with its own certificate, against the same on one name
+ * (tls-scale/measure.ts): handshakes/s cold and warm, memory per certificate,
+ * and the time a renewed certificate takes to reach new connections.
+ */
+export interface TlsScaleLoad {
+  tool: 'tls-scale';
+  certificates: number;
+}
+
+export type Load = WrkLoad | H2loadLoad | FixedRateLoad | SoakLoad | TlsScaleLoad;
 
 export interface Scenario {
   id: string;
@@ -75,5 +86,6 @@ export const SCENARIOS: Scenario[] = [
   { id: 'h2-c16-m10', title: 'HTTP/2 over TLS (h2load), 64 B body, 16 connections x 10 streams', routes: 1, bodyBytes: 64, tls: true, http2: true, load: { tool: 'h2load', connections: 16, streams: 10 } },
   { id: 'fixed-rate', title: 'latency at a fixed rate of half nginx\'s capacity (open loop), 64 B body', routes: 1, bodyBytes: 64, load: { tool: 'fixed-rate', share: 0.5, capacityConnections: 16 } },
   { id: 'small-c16-2cores', title: 'keep-alive, 64 B body, 1 route, 16 connections, both cores (2 workers each, nothing pinned)', routes: 1, bodyBytes: 64, cores: 2, load: { tool: 'wrk', connections: 16 } },
+  { id: 'https-5000-certs', title: 'new TLS connections, SNI spread over 5,000 tenant hostnames with a certificate each, vs 1 name (req/s: handshakes/s)', routes: 1, bodyBytes: 64, tls: true, load: { tool: 'tls-scale', certificates: 5000 } },
   { id: 'soak', title: 'soak: keep-alive, 16 connections, Portico\'s memory sampled every second', routes: 1, bodyBytes: 64, only: ['portico'], load: { tool: 'soak', connections: 16 } },
 ];

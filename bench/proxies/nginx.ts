@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ProxySetup } from '../routes.ts';
 
 /** The part every nginx config shares: N workers, no access log, files in `dir`. */
-function main(dir: string, http: string, workers = 1): string {
+export function nginxMain(dir: string, http: string, workers = 1): string {
   // A root master would hand workers to "nobody", who cannot use the private
   // temporary directory: keep them as the user running the bench.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
@@ -31,7 +31,7 @@ ${http}
 
 /** The backend: every request gets `body.bin` from `dir` (a fixed body of the scenario's size). */
 export function nginxBackendConfig(dir: string, port: number, workers = 1): string {
-  return main(dir, `  server {
+  return nginxMain(dir, `  server {
     listen 127.0.0.1:${port};
     location / { root ${dir}; default_type text/plain; try_files /body.bin =404; }
   }`, workers);
@@ -58,7 +58,7 @@ export function nginxProxyConfig(setup: ProxySetup): string {
   // Requests outside the table get a 404, as they do from a Gateway API proxy.
   const catchAll = setup.routes.prefixes.includes('/') ? '' : '\n    location / { return 404; }';
   const { listen, tls } = listenerSettings(setup);
-  return main(setup.dir, `${tls}  upstream backend {
+  return nginxMain(setup.dir, `${tls}  upstream backend {
     server 127.0.0.1:${setup.backendPort};
     keepalive 64;
     keepalive_requests 10000000;
