@@ -57,7 +57,7 @@ test('an endpoint change: a new Backend and new runtimes for the rules naming it
   const [r0, r1] = second.ports.get(80)!.rules;
   assert.equal(r0, first.ports.get(80)!.rules[0], 'the rule to the unchanged backend');
   assert.notEqual(r1, first.ports.get(80)!.rules[1], 'the rule to the moved backend');
-  assert.deepEqual([...r1!.backends.values()].map((x) => x?.pools.map((pool) => pool.key)), [['http1|127.0.0.1|1003']]);
+  assert.deepEqual(r1!.ir.backends.map((share) => r1!.backends.get(share)?.pools.map((pool) => pool.key)), [['http1|127.0.0.1|1003']]);
   assert.deepEqual([...second.endpointKeys].sort(), ['http1|127.0.0.1|1001', 'http1|127.0.0.1|1003']);
   const lookup = (config: ReturnType<typeof compile>, host: string) => config.ports.get(80)?.router.route({ method: 'GET', host, path: '/', query: '', headers: [] });
   for (const host of ['a.example', 'b.example']) assert.equal(lookup(second, host), lookup(first, host), `${host}: the same match table answers`);
@@ -89,7 +89,8 @@ test('a configuration applied again after one without its backends gets pools th
   registry.retain(compile(withB).endpointKeys); // the data plane retires A's pool after the swap
   const again = compile(withA);
   registry.retain(again.endpointKeys);
-  const pool = [...again.ports.get(80)!.rules[0]!.backends.values()][0]?.pools[0];
+  const first = again.ports.get(80)!.rules[0]!;
+  const pool = first.backends.get(first.ir.backends[0]!)?.pools[0];
   assert.ok(pool !== undefined);
   assert.equal(registry.pool('127.0.0.1', 1001, 'http1'), pool, 'the Backend uses the pool the registry serves');
   stop();

@@ -33,7 +33,7 @@ export interface RuleRuntime {
   readonly ir: IRHttpRule;
   readonly picker: WeightedPicker;
   /** The backend of each weighted share; undefined for a share without one (answered with its status). */
-  readonly backends: ReadonlyMap<IRWeightedBackend, Backend | undefined>;
+  readonly backends: ShareBackends;
   readonly mirrors: readonly MirrorTarget[];
   /** Response codes that are retried, as a set. */
   readonly retryCodes: ReadonlySet<number>;
@@ -157,6 +157,37 @@ function mergeTlsParts(gateways: readonly IRGateway[]): TlsGatewayParts {
   return { certificates, backends };
 }
 
+/** The Backend of each weighted share of a rule, looked up by the share. */
+export interface ShareBackends {
+  get(share: IRWeightedBackend): Backend | undefined;
+}
+
+/**
+ * Shares and their backends side by side: most rules have one or two shares,
+ * where a Map (a hash table per rule of every route) costs more memory than
+ * the scan saves; many shares still get a Map.
+ */
+class FewShareBackends implements ShareBackends {
+  readonly #shares: readonly IRWeightedBackend[];
+  readonly #backends: readonly (Backend | undefined)[];
+  constructor(shares: readonly IRWeightedBackend[], backends: readonly (Backend | undefined)[]) {
+    this.#shares = shares;
+    this.#backends = backends;
+  }
+  get(share: IRWeightedBackend): Backend | undefined {
+    const index = this.#shares.indexOf(share);
+    return index < 0 ? undefined : this.#backends[index];
+  }
+}
+
+const FEW_SHARES = 8;
+
+function shareBackends(shares: readonly IRWeightedBackend[], backendOf: (name: string | undefined) => Backend | undefined): ShareBackends {
+  const backends = shares.map((share) => backendOf(share.backend));
+  if (shares.length <= FEW_SHARES) return new FewShareBackends(shares, backends);
+  return new Map(shares.map((share, i) => [share, backends[i]]));
+}
+
 // Most rules retry on no status and mirror nowhere: they share one empty set
 // and list instead of holding their own (one per rule of every route).
 const NO_RETRY_CODES: ReadonlySet<number> = new Set();
@@ -164,8 +195,6 @@ const NO_MIRRORS: readonly MirrorTarget[] = [];
 
 function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
   const rule = wireRule(irRule);
-  const backends = new Map<IRWeightedBackend, Backend | undefined>();
-  for (const share of rule.backends) backends.set(share, backendOf(share.backend));
   const mirrors: MirrorTarget[] = [];
   for (const mirror of rule.mirrors) {
     const backend = backendOf(mirror.backend);
@@ -175,7 +204,7 @@ function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) =
   return {
     ir: rule,
     picker: compileWeights(rule.backends),
-    backends,
+    backends: shareBackends(rule.backends, backendOf),
     mirrors: mirrors.length === 0 ? NO_MIRRORS : mirrors,
     retryCodes: rule.retry?.codes?.length ? new Set(rule.retry.codes) : NO_RETRY_CODES,
   };
