@@ -6,6 +6,15 @@
 export const GATEWAY_NAMESPACE = 'bench';
 export const GATEWAY_NAME = 'bench';
 
+/** The GatewayClass every bench manifest names: Portico's controller. */
+export const GATEWAY_CLASS_YAML = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: portico
+spec:
+  controllerName: portico.dev/gateway-controller
+`;
+
 /** The class, a Gateway with one HTTP listener "http" that admits routes from every namespace, and the namespaces. */
 export function gatewayYaml(port: number, namespaces: string[] = []): string {
   const extra = [...new Set([GATEWAY_NAMESPACE, ...namespaces])].map((name) => `---
@@ -14,13 +23,7 @@ kind: Namespace
 metadata:
   name: ${name}
 `).join('');
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: portico
-spec:
-  controllerName: portico.dev/gateway-controller
----
+  return `${GATEWAY_CLASS_YAML}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:

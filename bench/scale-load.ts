@@ -20,14 +20,9 @@ import { performance } from 'node:perf_hooks';
 import { FileProvider } from '../src/providers/file/index.ts';
 import type { Snapshot } from '../src/providers/file/index.ts';
 import { silentLogger } from '../src/telemetry/log.ts';
+import { GATEWAY_CLASS_YAML } from './gateway-yaml.ts';
 
-const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: portico
-spec:
-  controllerName: portico.dev/gateway-controller
----
+const GATEWAY = `${GATEWAY_CLASS_YAML}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:

@@ -12,6 +12,7 @@
 //   its SNI filter.
 // All tenants route to the one bench backend.
 import { join } from 'node:path';
+import { GATEWAY_CLASS_YAML, serviceYaml } from '../gateway-yaml.ts';
 import { nginxMain } from '../proxies/nginx.ts';
 import type { TenantFiles } from './tenants.ts';
 
@@ -153,13 +154,7 @@ kind: Namespace
 metadata:
   name: ${NAMESPACE}
 ---
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: portico
-spec:
-  controllerName: portico.dev/gateway-controller
----
+${GATEWAY_CLASS_YAML}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:
@@ -174,33 +169,7 @@ spec:
 ${listenerYaml(first, 0, setup.listenPort, '  ')}---
 ${secretYaml(first, 0)}---
 ${routeYaml(0, 'name: platform\n    sectionName: https')}---
-apiVersion: v1
-kind: Service
-metadata:
-  name: backend
-  namespace: ${NAMESPACE}
-spec:
-  ports:
-  - name: http
-    port: 80
-    targetPort: http
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: backend-1
-  namespace: ${NAMESPACE}
-  labels:
-    kubernetes.io/service-name: backend
-addressType: IPv4
-ports:
-- name: http
-  port: ${setup.backendPort}
-endpoints:
-- addresses: ["127.0.0.1"]
-  conditions:
-    ready: true
-`;
+${serviceYaml('backend', NAMESPACE, [setup.backendPort])}`;
 }
 
 /** Portico's config folder: file name → text (a file per tenant, as a GitOps repository per tenant would hold). */
