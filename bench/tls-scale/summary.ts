@@ -2,7 +2,7 @@
 // print: medians of the rounds, the N-names/1-name ratio (median of the
 // per-round ratios, each round's two runs side by side in time), and memory
 // per certificate = (memory with N − memory with 1) / (N − 1), on PSS.
-import type { TlsScaleFigures } from './measure.ts';
+import type { HandshakeRun, TlsScaleFigures } from './measure.ts';
 
 interface Spread {
   median: number;
@@ -21,11 +21,21 @@ export interface TlsScaleSummary {
   proxyBusy: number;
   /** The handshake client's median share of its core during the same runs. */
   clientBusy: number;
+  /**
+   * The proxy's CPU per handshake (µs, median of the warm runs) with one name
+   * and with N: what each handshake costs the proxy whatever the client's
+   * ceiling, so the comparison holds when the client was the limit.
+   */
+  cpuPerHandshakeUs: { one: number; many: number };
   memory: { one: number; manyLoaded: number; manyHandshaken: number };
   bytesPerCertificate: { loaded: number; handshaken: number };
   startSeconds: { one: number; many: number };
   changeMs?: (number | undefined)[];
   changeNote?: string;
+}
+
+function cpuPerHandshake(runs: readonly HandshakeRun[], spread: (values: number[]) => Spread): number {
+  return runs.length === 0 ? Number.NaN : spread(runs.map((run) => (run.proxyBusy / run.perSecond) * 1e6)).median;
 }
 
 export function tlsScaleSummary(figures: TlsScaleFigures, spread: (values: number[]) => Spread): TlsScaleSummary {
@@ -40,6 +50,7 @@ export function tlsScaleSummary(figures: TlsScaleFigures, spread: (values: numbe
     coldPerSecond: figures.cold.perSecond,
     proxyBusy: spread([...figures.oneName, ...figures.manyNames].map((run) => run.proxyBusy)).median,
     clientBusy: spread([...figures.oneName, ...figures.manyNames].map((run) => run.clientBusy)).median,
+    cpuPerHandshakeUs: { one: cpuPerHandshake(figures.oneName, spread), many: cpuPerHandshake(figures.manyNames, spread) },
     memory: { one: memory.one.pssBytes, manyLoaded: memory.manyLoaded.pssBytes, manyHandshaken: memory.manyHandshaken.pssBytes },
     bytesPerCertificate: { loaded: perCertificate(memory.manyLoaded.pssBytes), handshaken: perCertificate(memory.manyHandshaken.pssBytes) },
     startSeconds: figures.startSeconds,
@@ -52,6 +63,7 @@ export function tlsScaleSummary(figures: TlsScaleFigures, spread: (values: numbe
 export function tlsScaleNotes(proxy: string, summary: TlsScaleSummary): string[] {
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
   const lines = [
+    `${proxy}: CPU per handshake ${Math.round(summary.cpuPerHandshakeUs.one)} µs with 1 name, ${Math.round(summary.cpuPerHandshakeUs.many)} µs with ${summary.certificates.toLocaleString('en-US')} (${(summary.cpuPerHandshakeUs.many / summary.cpuPerHandshakeUs.one).toFixed(2)}x)`,
     `${proxy}: start → accepting ${summary.startSeconds.one.toFixed(1)} s with 1 certificate, ${summary.startSeconds.many.toFixed(1)} s with ${summary.certificates.toLocaleString('en-US')}; memory per certificate ${kb(summary.bytesPerCertificate.loaded)} loaded, ${kb(summary.bytesPerCertificate.handshaken)} once every name was handshaken`,
   ];
   if (summary.proxyBusy < 0.85) {

@@ -153,6 +153,9 @@ test('memory per certificate is (memory with N − memory with 1) / (N − 1), o
   assert.equal(summary.bytesPerCertificate.handshaken, 100 * 1024 * 1024 / 1000);
   assert.equal(summary.manyOverOne, 0.9, 'median of 0.9, 0.5 and 0.95');
   assert.equal(summary.coldPerSecond, 50);
+  // Half a core at 100/s and 200/s: 5 ms and 2.5 ms; at 90, 95, 100/s: 5.26 ms median.
+  assert.equal(summary.cpuPerHandshakeUs.one, 5000);
+  assert.equal(Math.round(summary.cpuPerHandshakeUs.many), 5263);
 });
 
 test('targets: the warm N/1 handshake ratio is judged against 0.90x, memory per certificate is printed with nginx beside it', () => {
