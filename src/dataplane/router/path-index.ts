@@ -95,15 +95,17 @@ function childOf(node: BuildNode, element: string): BuildNode {
   return child;
 }
 
+/** Shared by every leaf (most nodes): never written to. */
+const NO_KEYS: string[] = [];
+const NO_NODES: LookupNode[] = [];
+
 function lookupNode(node: BuildNode): LookupNode {
-  const children = [...(node.children ?? [])];
-  const keys = children.map(([key]) => key);
-  return {
-    entries: node.entries,
-    keys,
-    nodes: children.map(([, child]) => lookupNode(child)),
-    slots: keys.length > FEW_CHILDREN ? slotTable(keys) : undefined,
-  };
+  const children = node.children;
+  if (children === undefined) return { entries: node.entries, keys: NO_KEYS, nodes: NO_NODES, slots: undefined };
+  const keys = [...children.keys()];
+  const nodes: LookupNode[] = [];
+  for (const child of children.values()) nodes.push(lookupNode(child));
+  return { entries: node.entries, keys, nodes, slots: keys.length > FEW_CHILDREN ? slotTable(keys) : undefined };
 }
 
 /** Slots for `keys` at a load of at most 1/2, so probes stay short. */
