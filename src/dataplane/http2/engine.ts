@@ -61,6 +61,8 @@ export class Http2FrontEnd implements Http2Engine {
         maxHeaderListSize: httpLimits.maxHeaderBytes,
         initialWindowSize: limits.streamWindowBytes,
         enablePush: false,
+        // RFC 8441: clients may open WebSocket streams with extended CONNECT (stream-request.ts bridges them to HTTP/1.1 Upgrade).
+        enableConnectProtocol: true,
       },
     });
     server.on('session', (session: ServerHttp2Session) => this.#onSession(session));

@@ -7,11 +7,21 @@
 // faster than the rapid-reset cap → GOAWAY ENHANCE_YOUR_CALM and closed;
 // session errors (malformed frames, protocol errors) close this connection
 // only.
+//
+// Requests refused before routing are logged and counted as the HTTP/1.1
+// engine's are (ProxyHandler.onRejected: status, code, no route): a header
+// list over the limit (431), CONNECT that is not a WebSocket, rapid reset,
+// and the streams nghttp2 resets by itself (malformed header block, header
+// list over the acknowledged limit, streams over the concurrency limit).
+// Those last never reach JavaScript; they show as a gap in the client's
+// stream ids (a client opens streams in order, RFC 9113 §5.1.1), counted
+// when the next stream arrives or the connection closes.
 import { constants } from 'node:http2';
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { ConnectionInfo, DrainableConnection, HttpPortContext } from '../connection-info.ts';
 import type { ProxyHandler } from '../proxy/handler.ts';
 import type { Http2Limits } from './limits.ts';
+import { connectVerdict, newWebSocketKey } from './extended-connect.ts';
 import { readRequestHead } from './request-headers.ts';
 import { Http2StreamRequest } from './stream-request.ts';
 import type { StreamOwner } from './stream-request.ts';
@@ -31,6 +41,8 @@ export class ClientSession implements DrainableConnection, StreamOwner {
   #resets = 0;
   #resetWindowStart = 0;
   #draining = false;
+  /** The id the client's next stream should have: a higher one means nghttp2 refused those in between. */
+  #nextStreamId = 1;
 
   constructor(session: ServerHttp2Session, info: ConnectionInfo, port: HttpPortContext, handler: ProxyHandler, limits: Http2Limits) {
     this.#session = session;
@@ -40,7 +52,7 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     this.#limits = limits;
     this.#remoteAddress = session.socket?.remoteAddress ?? '';
     session.on('stream', (stream: ServerHttp2Stream, _headers: IncomingHttpHeaders, _flags: number, raw: string[]) => this.#onStream(stream, raw));
-    session.on('error', (error: Error) => port.logger.debug({ err: error.message, remote: this.#remoteAddress }, 'HTTP/2 session error'));
+    session.on('error', (error: Error) => this.#onError(error));
     session.on('frameError', (type: number, code: number) => port.logger.debug({ type, code, remote: this.#remoteAddress }, 'HTTP/2 frame error'));
     session.on('close', () => this.#onClose());
     if (limits.settingsTimeoutMs > 0) {
@@ -84,6 +96,7 @@ export class ClientSession implements DrainableConnection, StreamOwner {
       this.#port.logger.warn({ remote: this.#remoteAddress, resets: this.#resets }, 'HTTP/2 client reset too many streams: connection closed (rapid reset)');
       // GOAWAY first, then the close on the next turn: destroy() at once would cut the GOAWAY off.
       const session = this.#session;
+      this.#rejected(429, 'rapid_reset');
       session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
       setImmediate(() => session.destroy());
     }
@@ -95,15 +108,26 @@ export class ClientSession implements DrainableConnection, StreamOwner {
       stream.close(NGHTTP2_REFUSED_STREAM);
       return;
     }
+    this.#countRefused(stream.id ?? 0);
     this.#open++;
     stream.once('close', () => this.#open--);
     const head = readRequestHead(raw);
-    const request = new Http2StreamRequest(stream, head, this.#info, this.#remoteAddress, this);
     if (head.size > this.#port.limits.maxHeaderBytes) {
       // nghttp2 holds clients to the advertised limit only once they have acknowledged it; a
       // first request sent before that is checked here, and answered as HTTP/1.1 answers it.
-      request.respond(431, ['content-type', 'text/plain'], 'request header fields too large\n');
+      this.#refuse(new Http2StreamRequest(stream, head, this.#info, this.#remoteAddress, this), 431, 'header_too_large', 'request header fields too large');
       return;
+    }
+    let request: Http2StreamRequest;
+    if (head.method === 'CONNECT') {
+      const verdict = connectVerdict(head);
+      if (verdict !== 'websocket') {
+        this.#refuse(new Http2StreamRequest(stream, head, this.#info, this.#remoteAddress, this), verdict.status, verdict.code, verdict.message);
+        return;
+      }
+      request = new Http2StreamRequest(stream, head, this.#info, this.#remoteAddress, this, newWebSocketKey());
+    } else {
+      request = new Http2StreamRequest(stream, head, this.#info, this.#remoteAddress, this);
     }
     try {
       this.#handler.onRequest(request);
@@ -115,6 +139,26 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     }
   }
 
+  /** Answers a stream refused before routing, and logs it as refused. */
+  #refuse(request: Http2StreamRequest, status: number, code: string, message: string): void {
+    request.respond(status, ['content-type', 'text/plain'], `${message}\n`);
+    this.#rejected(status, code);
+  }
+
+  #rejected(status: number, code: string): void {
+    this.#handler.onRejected({ status, code, localPort: this.#info.port });
+  }
+
+  /** Streams nghttp2 reset before this one (or before the end) without telling JavaScript: 400 each, as malformed. */
+  #countRefused(upTo: number): void {
+    for (let id = this.#nextStreamId; id < upTo; id += 2) this.#rejected(400, 'stream_refused');
+    if (upTo >= this.#nextStreamId) this.#nextStreamId = upTo + 2;
+  }
+
+  #onError(error: Error): void {
+    this.#port.logger.debug({ err: error.message, remote: this.#remoteAddress }, 'HTTP/2 session error');
+  }
+
   /** The socket saw no traffic for the idle timeout: close when no stream is open (streams have their own timeouts). */
   #onIdle(): void {
     if (this.#open === 0) this.#session.close();
@@ -122,6 +166,9 @@ export class ClientSession implements DrainableConnection, StreamOwner {
 
   #onClose(): void {
     clearTimeout(this.#settingsTimer);
+    // The last stream the session processed, refused ones included.
+    const last = this.#session.state.lastProcStreamID;
+    if (last !== undefined) this.#countRefused(last + 2);
     this.#forget();
   }
 }

@@ -5,7 +5,9 @@
 // writable side. Trailers are sent when the client accepts them (TE:
 // trailers, as every gRPC client sends) — the response then waits for them
 // after its last DATA frame. Local errors on gRPC requests are answered the
-// gRPC way (grpc.ts).
+// gRPC way (grpc.ts). An extended CONNECT WebSocket (extended-connect.ts) is
+// an upgrade request: the backend's 101 is answered :status 200 and the
+// stream itself becomes the client side of the tunnel (proxy/tunnel.ts).
 import { constants } from 'node:http2';
 import type { OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { ConnectionInfo } from '../connection-info.ts';
@@ -13,10 +15,12 @@ import type { BodySink, ResponseListener } from '../http1/server-request.ts';
 import type { ClientRequest } from '../proxy/client-request.ts';
 import type { TunnelEnd } from '../proxy/tunnel.ts';
 import { addHeader } from '../upstream/h2-head.ts';
+import { upgradeAnswerValid, upgradeHeaders } from './extended-connect.ts';
 import { grpcStatusFor, isGrpcContentType, trailersOnlyHeaders } from './grpc.ts';
 import type { Http2RequestHead } from './request-headers.ts';
 
-const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR, HTTP2_HEADER_STATUS } = constants;
+const { NGHTTP2_CONNECT_ERROR, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR, HTTP2_HEADER_STATUS } = constants;
+const EMPTY = Buffer.alloc(0);
 
 /** Response fields that are connection-specific (RFC 9113 §8.2.2): never sent on a stream. */
 const NOT_ON_A_STREAM = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'http2-settings']);
@@ -32,7 +36,8 @@ export class Http2StreamRequest implements ClientRequest {
   readonly target: string;
   readonly headers: string[];
   readonly host: string | undefined;
-  readonly upgrade = false;
+  /** An extended CONNECT WebSocket, sent upstream as an HTTP/1.1 Upgrade. */
+  readonly upgrade: boolean;
   readonly hasBody: boolean;
   readonly chunkedBody: boolean;
   readonly remoteAddress: string;
@@ -46,6 +51,12 @@ export class Http2StreamRequest implements ClientRequest {
   readonly #stream: ServerHttp2Stream;
   readonly #owner: StreamOwner;
   readonly #acceptsTrailers: boolean;
+  /** The Sec-WebSocket-Key sent upstream for an extended CONNECT. */
+  readonly #webSocketKey: string | undefined;
+  /** :method CONNECT (extended or not): the client never ends the stream by itself. */
+  readonly #connect: boolean;
+  /** The stream carries a tunnel (answered 200 to the backend's 101). */
+  #tunnelling = false;
   #headSent = false;
   #aborted = false;
   #finished = false;
@@ -60,14 +71,27 @@ export class Http2StreamRequest implements ClientRequest {
   /** The last body chunk of the batch, not written yet. */
   #held: Buffer | undefined;
 
-  constructor(stream: ServerHttp2Stream, head: Http2RequestHead, info: ConnectionInfo, remoteAddress: string, owner: StreamOwner) {
+  /** `webSocketKey`: given for an extended CONNECT WebSocket (the key to send upstream). */
+  constructor(stream: ServerHttp2Stream, head: Http2RequestHead, info: ConnectionInfo, remoteAddress: string, owner: StreamOwner, webSocketKey?: string) {
     this.#stream = stream;
     this.#owner = owner;
-    this.method = head.method;
     this.target = head.path;
-    this.headers = head.headers;
     this.host = head.authority;
-    this.hasBody = !stream.endAfterHeaders;
+    this.#webSocketKey = webSocketKey;
+    this.#connect = head.method === 'CONNECT';
+    if (webSocketKey === undefined) {
+      this.method = head.method;
+      this.headers = head.headers;
+      this.upgrade = false;
+      this.hasBody = !stream.endAfterHeaders;
+    } else {
+      // Routed and forwarded as the HTTP/1.1 request it stands for (RFC 8441 §5); what the
+      // client sends on the stream is tunnel data, read only once the tunnel is open.
+      this.method = 'GET';
+      this.headers = upgradeHeaders(head.headers, webSocketKey);
+      this.upgrade = true;
+      this.hasBody = false;
+    }
     this.chunkedBody = this.hasBody && !head.hasContentLength;
     this.remoteAddress = remoteAddress;
     this.connection = info;
@@ -114,8 +138,20 @@ export class Http2StreamRequest implements ClientRequest {
 
   // ------------------------------------------------------------ response
 
+  upgradeAnswerValid(status: number, headers: readonly string[]): boolean {
+    return this.#webSocketKey === undefined || upgradeAnswerValid(status, headers, this.#webSocketKey);
+  }
+
   writeHeadLines(status: number, lines: string, contentLength: number): void {
     if (this.#headSent || this.#aborted) return;
+    if (status === 101 && this.upgrade) {
+      // RFC 8441 §5: the tunnel opens with a 2xx; the accept key answered Portico's key, not the client's.
+      const headers = headersFromLines(200, lines);
+      delete headers['sec-websocket-accept'];
+      this.#tunnelling = true;
+      this.#sendHead(200, headers, false);
+      return;
+    }
     const headers = headersFromLines(status, lines);
     this.#noBody = this.method === 'HEAD' || status === 204 || status === 304;
     if (contentLength >= 0 && status !== 204 && status !== 304) headers['content-length'] = contentLength;
@@ -177,7 +213,7 @@ export class Http2StreamRequest implements ClientRequest {
       if (held === undefined) stream.end();
       else stream.end(held);
     }
-    if (!stream.readableEnded) stream.resume(); // the rest of the request body is not wanted
+    this.#dropRequestRest();
   }
 
   respond(status: number, headers: readonly string[], body = ''): void {
@@ -196,7 +232,7 @@ export class Http2StreamRequest implements ClientRequest {
         this.#stream.end(payload);
       }
     }
-    if (!this.#stream.readableEnded) this.#stream.resume();
+    this.#dropRequestRest();
   }
 
   forceClose(): void {
@@ -211,14 +247,35 @@ export class Http2StreamRequest implements ClientRequest {
     this.listener?.clientGone(reason);
   }
 
+  /** After the 200: the stream is the client side of the tunnel; a failed tunnel resets it with CONNECT_ERROR (RFC 9113 §8.5). */
   takeSocket(): TunnelEnd {
-    // `upgrade` is always false here, so the exchange never asks (see the README's HTTP/2 notes on extended CONNECT).
-    throw new Error('an HTTP/2 stream is not upgraded');
+    if (!this.#tunnelling) throw new Error('an HTTP/2 stream becomes a tunnel only after its 200'); // a bug if reached
+    this.#finished = true;
+    const stream = this.#stream;
+    return {
+      socket: stream,
+      head: EMPTY,
+      abort: () => {
+        if (!stream.closed) stream.close(NGHTTP2_CONNECT_ERROR);
+      },
+    };
   }
 
-  tunnelOpened(): void {}
+  tunnelOpened(): void {
+    // Nothing to keep: the session's end closes the stream, and the stream's close ends the tunnel.
+  }
 
   // ------------------------------------------------------------ internals
+
+  /** After a complete response: the rest of the request is not wanted. */
+  #dropRequestRest(): void {
+    const stream = this.#stream;
+    if (stream.readableEnded) return;
+    // A CONNECT stream answered without a tunnel would stay open until the client ends it:
+    // RST_STREAM NO_ERROR once the response is out asks it to stop (RFC 9113 §8.1).
+    if (this.#connect) stream.close(NGHTTP2_NO_ERROR);
+    else stream.resume();
+  }
 
   #sendHead(status: number, headers: OutgoingHttpHeaders, endStream: boolean): void {
     this.#headSent = true;
@@ -248,7 +305,8 @@ export class Http2StreamRequest implements ClientRequest {
 
   #onClose(): void {
     const stream = this.#stream;
-    const complete = this.#finished && stream.writableFinished;
+    // A tunnel the client resets is how a tunnel may end, not a reset before an answer.
+    const complete = this.#tunnelling || (this.#finished && stream.writableFinished);
     if (!complete && stream.rstCode !== undefined && stream.rstCode !== NGHTTP2_NO_ERROR && !this.#aborted) this.#owner.clientReset();
     if (this.#aborted || this.#finished) return;
     this.#aborted = true;

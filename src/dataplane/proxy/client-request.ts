@@ -46,7 +46,13 @@ export interface ClientRequest {
   uncorkOutput(): boolean;
   /** Body chunks handed to write() may still be read (their memory must not be reused yet). */
   readonly outputQueued: boolean;
-  /** HTTP/1.1 upgrades only. */
+  /**
+   * For an upgrade request: whether the backend's answer can go to this
+   * client (HTTP/2 extended CONNECT checks the WebSocket accept key and
+   * refuses a 2xx that is not 101); absent: any answer can.
+   */
+  upgradeAnswerValid?(status: number, headers: readonly string[]): boolean;
+  /** After a 101 to an upgrade request: the client side of the tunnel. */
   takeSocket(): TunnelEnd;
   tunnelOpened(close: () => void): void;
 }

@@ -245,6 +245,11 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
       this.#fail(502, 'upstream_protocol_error', 'invalid upstream response');
       return;
     }
+    if (request.upgrade && request.upgradeAnswerValid?.(status, head.headers) === false) {
+      this.#dropConnection();
+      this.#fail(502, 'upgrade_failed', 'invalid upstream response to the upgrade');
+      return;
+    }
     const rule = this.#spec.rule.ir;
     const { lines, contentLength } = clientResponseHead(
       head.headers, status === 101, rule.responseHeaders, this.#spec.share.responseHeaders, this.#spec.cors);
@@ -274,7 +279,8 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
     this.#connection = undefined;
     const backendEnd = connection.takeSocket();
     const clientEnd = this.#request.takeSocket();
-    this.#complete(101, undefined);
+    // The status the client got: 101 over HTTP/1.1, 200 on an HTTP/2 stream (RFC 8441).
+    this.#complete(this.#request.status, undefined);
     this.#request.tunnelOpened(openTunnel(clientEnd, backendEnd));
   }
 

@@ -1,19 +1,24 @@
 // After a 101 Switching Protocols (WebSocket or any other upgrade) the two
-// sockets are joined byte for byte, with backpressure (pipe) and half-close:
+// sides are joined byte for byte, with backpressure (pipe) and half-close:
 // when one side ends its sending, the other side's sending is ended too, and
 // the tunnel is torn down once both directions are done or either side fails.
-import type { Socket } from 'node:net';
+// The client side is a socket (HTTP/1.1 Upgrade) or an HTTP/2 stream (RFC 8441
+// extended CONNECT, where END_STREAM is the half-close).
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface TunnelEnd {
-  socket: Socket;
+  socket: Duplex;
   /** Bytes already read from this side that belong to the tunnel. */
   head: Buffer;
+  /** Tears this side down when the tunnel closes (default: destroy the socket); an HTTP/2 stream is reset instead. */
+  abort?(): void;
 }
 
 /** The backend side reads into memory of its own (upstream/read-buffers.ts), so it relays rather than pipes. */
 export interface BackendTunnelEnd extends TunnelEnd {
   /** Sends what the backend sends to `destination`, with backpressure, and ends it when the backend ends. */
-  relayTo(destination: Socket): void;
+  relayTo(destination: Duplex): void;
 }
 
 /** Joins the sockets; returns a function that tears the tunnel down. */
@@ -22,13 +27,14 @@ export function openTunnel(client: TunnelEnd, backend: BackendTunnelEnd): () => 
   const close = (): void => {
     if (closed) return;
     closed = true;
-    client.socket.destroy();
+    if (client.abort !== undefined) client.abort();
+    else client.socket.destroy();
     backend.socket.destroy();
   };
   for (const socket of [client.socket, backend.socket]) {
     socket.on('error', close);
     socket.on('close', close);
-    socket.setTimeout(0);
+    if (socket instanceof Socket) socket.setTimeout(0);
   }
   if (backend.head.length > 0) client.socket.write(backend.head);
   if (client.head.length > 0) backend.socket.write(client.head);
