@@ -10,8 +10,9 @@
 //
 // Requests refused before routing are logged and counted as the HTTP/1.1
 // engine's are (ProxyHandler.onRejected: status, code, no route): a header
-// list over the limit (431), CONNECT that is not a WebSocket, rapid reset,
-// and the streams nghttp2 resets by itself (malformed header block, header
+// list over the limit (431), CONNECT that is not a WebSocket (405, 403),
+// rapid reset (429), a connection error the client caused (400), and the
+// streams nghttp2 resets by itself (400: a malformed header block, a header
 // list over the acknowledged limit, streams over the concurrency limit).
 // Those last never reach JavaScript; they show as a gap in the client's
 // stream ids (a client opens streams in order, RFC 9113 §5.1.1), counted
@@ -41,6 +42,8 @@ export class ClientSession implements DrainableConnection, StreamOwner {
   #resets = 0;
   #resetWindowStart = 0;
   #draining = false;
+  /** GOAWAY ENHANCE_YOUR_CALM was sent (rapid reset): the connection is going. */
+  #calmed = false;
   /** The id the client's next stream should have: a higher one means nghttp2 refused those in between. */
   #nextStreamId = 1;
 
@@ -55,6 +58,8 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     session.on('error', (error: Error) => this.#onError(error));
     session.on('frameError', (type: number, code: number) => port.logger.debug({ type, code, remote: this.#remoteAddress }, 'HTTP/2 frame error'));
     session.on('close', () => this.#onClose());
+    // The session's state is gone once it closes: count refused streams when the client hangs up.
+    session.socket?.once('end', () => this.#countRefusedToLast());
     if (limits.settingsTimeoutMs > 0) {
       this.#settingsTimer = setTimeout(() => {
         port.logger.debug({ remote: this.#remoteAddress }, 'HTTP/2 client sent no SETTINGS in time');
@@ -78,10 +83,12 @@ export class ClientSession implements DrainableConnection, StreamOwner {
   drain(): void {
     if (this.#draining || this.#session.closed) return;
     this.#draining = true;
+    this.#countRefusedToLast();
     this.#session.close();
   }
 
   destroy(): void {
+    this.#countRefusedToLast();
     this.#session.destroy();
   }
 
@@ -92,7 +99,8 @@ export class ClientSession implements DrainableConnection, StreamOwner {
       this.#resets = 0;
     }
     this.#resets++;
-    if (this.#resets > this.#limits.maxResetsPerWindow && !this.#session.destroyed) {
+    if (this.#resets > this.#limits.maxResetsPerWindow && !this.#calmed && !this.#session.destroyed) {
+      this.#calmed = true;
       this.#port.logger.warn({ remote: this.#remoteAddress, resets: this.#resets }, 'HTTP/2 client reset too many streams: connection closed (rapid reset)');
       // GOAWAY first, then the close on the next turn: destroy() at once would cut the GOAWAY off.
       const session = this.#session;
@@ -155,20 +163,29 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     if (upTo >= this.#nextStreamId) this.#nextStreamId = upTo + 2;
   }
 
+  /** Up to the last stream the session processed (refused ones included): before the session closes. */
+  #countRefusedToLast(): void {
+    const last = this.#session.destroyed ? undefined : this.#session.state.lastProcStreamID;
+    if (last !== undefined) this.#countRefused(last + 2);
+  }
+
   #onError(error: Error): void {
     this.#port.logger.debug({ err: error.message, remote: this.#remoteAddress }, 'HTTP/2 session error');
+    // What the client sent broke the protocol (a bad frame, too many invalid ones): like an HTTP/1.1
+    // parse error, a 400 refusal. Socket errors (the client vanished) are not refusals.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_HTTP2_ERROR' || code === 'ERR_HTTP2_TOO_MANY_INVALID_FRAMES') this.#rejected(400, 'protocol_error');
   }
 
   /** The socket saw no traffic for the idle timeout: close when no stream is open (streams have their own timeouts). */
   #onIdle(): void {
-    if (this.#open === 0) this.#session.close();
+    if (this.#open !== 0) return;
+    this.#countRefusedToLast();
+    this.#session.close();
   }
 
   #onClose(): void {
     clearTimeout(this.#settingsTimer);
-    // The last stream the session processed, refused ones included.
-    const last = this.#session.state.lastProcStreamID;
-    if (last !== undefined) this.#countRefused(last + 2);
     this.#forget();
   }
 }
