@@ -103,6 +103,19 @@ describe('HTTP/2 refusals in the request log', () => {
     socket.destroy();
   });
 
+  it('does not turn a jump in stream ids into a flood of lines', async () => {
+    const socket = connect(dp.port, '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.on('data', () => {});
+    // Allowed by RFC 9113 §5.1.1 (the ids in between are closed): 2^30 of them, if each were a line.
+    socket.write(Buffer.concat([PREFACE, EMPTY_SETTINGS, headersFrame(2 ** 31 - 1, request('/far'))]));
+    for (let i = 0; i < 200 && !records.some((r) => r.rule !== undefined); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(records.filter((r) => r.status === 200).length, 1, 'the stream was served');
+    assert.ok(refusals().length <= 200, `${refusals().length} lines`);
+    socket.destroy();
+  });
+
   it('logs a connection the client broke (a malformed frame) as 400 protocol_error', async () => {
     // A SETTINGS frame whose length is not a multiple of 6: FRAME_SIZE_ERROR for the connection.
     const badSettings = Buffer.from([0, 0, 5, 4, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5]);

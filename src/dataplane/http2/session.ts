@@ -46,6 +46,8 @@ export class ClientSession implements DrainableConnection, StreamOwner {
   #calmed = false;
   /** The id the client's next stream should have: a higher one means nghttp2 refused those in between. */
   #nextStreamId = 1;
+  /** How many more refused-stream lines this connection may log (see #countRefused). */
+  #refusedBudget: number;
 
   constructor(session: ServerHttp2Session, info: ConnectionInfo, port: HttpPortContext, handler: ProxyHandler, limits: Http2Limits) {
     this.#session = session;
@@ -53,6 +55,7 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     this.#port = port;
     this.#handler = handler;
     this.#limits = limits;
+    this.#refusedBudget = limits.maxInvalidFrames + limits.maxConcurrentStreams;
     this.#remoteAddress = session.socket?.remoteAddress ?? '';
     session.on('stream', (stream: ServerHttp2Stream, _headers: IncomingHttpHeaders, _flags: number, raw: string[]) => this.#onStream(stream, raw));
     session.on('error', (error: Error) => this.#onError(error));
@@ -157,10 +160,18 @@ export class ClientSession implements DrainableConnection, StreamOwner {
     this.#handler.onRejected({ status, code, localPort: this.#info.port });
   }
 
-  /** Streams nghttp2 reset before this one (or before the end) without telling JavaScript: 400 each, as malformed. */
+  /**
+   * Streams nghttp2 reset before this one (or before the end) without telling JavaScript: 400 each.
+   * A client may also skip ids (allowed, if unusual), so the lines per connection are capped at what
+   * Node tolerates before closing it (invalid frames, refused streams): a jump in ids is not a flood.
+   */
   #countRefused(upTo: number): void {
-    for (let id = this.#nextStreamId; id < upTo; id += 2) this.#rejected(400, 'stream_refused');
-    if (upTo >= this.#nextStreamId) this.#nextStreamId = upTo + 2;
+    const next = this.#nextStreamId;
+    if (upTo < next) return;
+    this.#nextStreamId = upTo + 2;
+    const lines = Math.min((upTo - next) / 2, this.#refusedBudget);
+    this.#refusedBudget -= lines;
+    for (let i = 0; i < lines; i++) this.#rejected(400, 'stream_refused');
   }
 
   /** Up to the last stream the session processed (refused ones included): before the session closes. */
