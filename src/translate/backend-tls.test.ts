@@ -14,6 +14,7 @@ import { createTranslator, translate } from './index.ts';
 import { indexResources } from './resource-index.ts';
 import type { StatusUpdate } from './status-update.ts';
 import { resourcesFromYaml, TEST_CONTROLLER, TEST_NOW } from './testing.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 
 const options = { controllerName: TEST_CONTROLLER, now: TEST_NOW };
 const golden = resourcesFromYaml(readFileSync(join(import.meta.dirname, 'testdata', 'backend-tls-policies.in.yaml'), 'utf8'));
@@ -172,16 +173,7 @@ test('without BackendTLSPolicies the IR is what it was: no TLS, no client certif
   assert.equal(result.statuses.filter((s) => s.kind === 'BackendTLSPolicy').length, 0);
 });
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 test('a Translator agrees with a fresh translate() over random edits of policies, CA bundles, client certificates and routes', () => {
   for (const seed of [1, 2, 3]) {

@@ -13,21 +13,18 @@ import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from '../mo
 import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ListenerSet, ParentReference, ReferenceGrant, TCPRoute, TLSRoute, UDPRoute } from '../model/gatewayapi.ts';
 import type { AnyObject, ResourceSet } from '../model/resources.ts';
 import { emptyResourceSet, KIND_TO_FIELD } from '../model/resources.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 
 /** A seeded generator (mulberry32): the same seed gives the same world and edits. */
 export class Random {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = seededRandom(seed);
   }
 
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   int(below: number): number {

@@ -12,17 +12,9 @@ import type { HTTPRoute } from '../model/gatewayapi.ts';
 import { createTranslator } from '../translate/index.ts';
 import { resourcesFromYaml } from '../translate/testing.ts';
 import { IRDecoder, IREncoder, STALE_BASE } from './ir-delta.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 let serial = 0;
 const backend = (name: string): IRBackend => ({ name, protocol: 'http1', endpoints: [{ address: '127.0.0.1', port: 1000 + (serial++ % 5000) }] });

@@ -101,14 +101,4 @@ export function messageOf(record: Buffer): Buffer {
   return record.subarray(5, 5 + record.readUInt16BE(3));
 }
 
-/** A seeded pseudo-random source (mulberry32), so a failing fuzz case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../../src/lib/seeded-random.ts';

@@ -9,17 +9,9 @@ import { buildPort, entry, routerCases } from '../router/cases.ts';
 import { compileMatchTable } from '../router/match-table.ts';
 import type { RouteRequest } from '../router/request.ts';
 import { compileGroupedTable, groupIn, groupKeyOf } from './grouped-match-table.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 test('groups: a match goes with the first element of its path, or to the group every request consults', () => {
   const cases: [IRPathMatch, string | symbol][] = [

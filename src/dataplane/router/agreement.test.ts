@@ -9,18 +9,9 @@ import { buildPort, entry, type EntrySpec } from './cases.ts';
 import { compileRouter } from './compile.ts';
 import { referenceRoute } from './reference.ts';
 import type { RouteRequest } from './request.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 
-/** mulberry32: a tiny seeded PRNG, plenty for test generation. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const ELEMENTS = ['a', 'b', 'ab', ''];
 const PATTERN_VALUES = ['/', '/a', '/a/', '/a/b', '/ab', '/b/a', '/a/b/', '//', 'a', ''];

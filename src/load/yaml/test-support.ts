@@ -3,16 +3,7 @@
 // reader is compared with the yaml package on thousands of near-valid
 // inputs, the same ones on every run.
 
-/** A deterministic random source (mulberry32): the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../lib/seeded-random.ts';
 
 /** Text that means something to YAML, inserted at random places. */
 const TOKENS = [

@@ -1,0 +1,15 @@
+// A small seeded pseudo-random generator (mulberry32) for tests and generated
+// worlds: the same seed gives the same sequence on every run and machine, so a
+// failing random case can be replayed from its seed. Not for anything secret.
+
+/** Numbers in [0, 1), the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
