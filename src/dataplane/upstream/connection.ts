@@ -4,6 +4,7 @@
 // for that request. Between requests it sits idle in its pool.
 import { connect } from 'node:net';
 import type { NetConnectOpts, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { CONTINUE, PAUSE, SKIP_BODY, UPGRADE } from '../http1/parser.ts';
 import type { MessageHead } from '../http1/parser.ts';
 import { CHUNK_END, chunkSizeLine, lastChunk } from '../http1/head.ts';
@@ -75,7 +76,7 @@ export interface BackendStream {
   finish(): void;
   destroy(): void;
   /** After a 101 (HTTP/1.1 only). */
-  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Socket): void };
+  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Duplex): void };
 }
 
 export class UpstreamConnection implements ResponseEvents, BackendStream {
@@ -103,7 +104,7 @@ export class UpstreamConnection implements ResponseEvents, BackendStream {
   /** The handler told onReadStart in the read being handled (it gets onReadEnd). */
   #readHandler: ResponseHandler | undefined;
   /** After a 101: where what the backend sends goes. */
-  #tunnel: Socket | undefined;
+  #tunnel: Duplex | undefined;
   idleSince = 0;
 
   /**
@@ -213,7 +214,7 @@ export class UpstreamConnection implements ResponseEvents, BackendStream {
    * after the head; relayTo() then sends what the backend sends to the
    * client (with backpressure), ending it when the backend ends.
    */
-  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Socket): void } {
+  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Duplex): void } {
     this.#handler = undefined;
     this.#destroyed = true; // no longer ours to pool
     const head = this.#upgradeHead ?? Buffer.alloc(0);

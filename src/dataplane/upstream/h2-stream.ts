@@ -8,6 +8,7 @@
 import { constants } from 'node:http2';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { MessageHead } from '../http1/parser.ts';
 import { UpstreamError } from './connection.ts';
 import type { BackendStream, ResponseHandler } from './connection.ts';
@@ -101,7 +102,7 @@ export class H2UpstreamStream implements BackendStream {
     }
   }
 
-  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Socket): void } {
+  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Duplex): void } {
     // onUpgrade is never called for an HTTP/2 stream (no 101 in HTTP/2): a bug if reached.
     throw new Error('an HTTP/2 backend stream cannot be upgraded');
   }
