@@ -206,7 +206,7 @@ export async function measureScenario(scenario: Scenario, options: MeasureOption
   if (scenario.load.tool === 'tls-scale') return measureTlsScale(scenario, options);
   const scenarioDir = join(options.dir, scenario.id);
   const body = backendBody(scenario.bodyBytes);
-  const routes = routeTable(scenario.routes);
+  const routes = routeTable(scenario.routes, scenario.requestPaths);
   const backend = await startBackend(join(scenarioDir, 'backend'), options.tools, body, placementFor(scenario));
   const outcomes = new Map<string, ProxyOutcome>();
   const running: Running[] = [];

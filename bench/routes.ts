@@ -14,8 +14,14 @@ export interface RouteTable {
   requestPaths: string[];
 }
 
-export function routeTable(count: number): RouteTable {
-  if (count === 1) return { hostname: BENCH_HOST, prefixes: ['/'], requestPaths: ['/'] };
+/**
+ * `spread` > 1 with one route sends the same request stream as the
+ * `spread`-route table (distinct paths, formatted per request by the load
+ * generator) to one catch-all route, so the two runs differ only in the table.
+ */
+export function routeTable(count: number, spread = count): RouteTable {
+  const spreadPaths = Array.from({ length: spread }, (_, i) => `/r${i}/item`);
+  if (count === 1) return { hostname: BENCH_HOST, prefixes: ['/'], requestPaths: spread > 1 ? spreadPaths : ['/'] };
   const prefixes = Array.from({ length: count }, (_, i) => `/r${i}/`);
   return { hostname: BENCH_HOST, prefixes, requestPaths: prefixes.map((prefix) => `${prefix}item`) };
 }

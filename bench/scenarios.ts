@@ -58,6 +58,12 @@ export interface Scenario {
   headline?: boolean;
   /** Routes in the table (1: one catch-all prefix route; N: N distinct path prefixes, requests spread over all). */
   routes: number;
+  /**
+   * Distinct request paths the load cycles through (default: one per route).
+   * More paths than routes make the load generator do the same per-request
+   * work as a many-route run, so the two compare table against table.
+   */
+  requestPaths?: number;
   /** Size of the backend's fixed answer. */
   bodyBytes: number;
   load: Load;
@@ -78,6 +84,7 @@ export interface Scenario {
 export const SCENARIOS: Scenario[] = [
   { id: 'small-c16', title: 'keep-alive, 64 B body, 1 route, 16 connections', headline: true, routes: 1, bodyBytes: 64, load: { tool: 'wrk', connections: 16 } },
   { id: 'routes1000-c16', title: 'keep-alive, 64 B body, 1,000 routes, 16 connections', routes: 1000, bodyBytes: 64, load: { tool: 'wrk', connections: 16 } },
+  { id: 'routes1-spread-c16', title: 'keep-alive, 64 B body, 1 route, 16 connections, the 1,000-route run\'s 1,000 request paths', routes: 1, requestPaths: 1000, bodyBytes: 64, load: { tool: 'wrk', connections: 16 } },
   { id: 'small-c1', title: 'keep-alive, 64 B body, 1 route, 1 connection (latency)', routes: 1, bodyBytes: 64, load: { tool: 'wrk', connections: 1 } },
   { id: 'small-c256', title: 'keep-alive, 64 B body, 1 route, 256 connections', routes: 1, bodyBytes: 64, load: { tool: 'wrk', connections: 256 } },
   { id: 'body64k-c16', title: 'keep-alive, 64 KiB body, 1 route, 16 connections', routes: 1, bodyBytes: 64 * 1024, load: { tool: 'wrk', connections: 16 } },

@@ -51,6 +51,8 @@ test('the route tables: one catch-all route, or N distinct prefixes that do not 
   assert.equal(new Set(many.prefixes).size, 1000);
   assert.ok(many.requestPaths.every((path, i) => path.startsWith(many.prefixes[i] as string)));
   assert.ok(many.prefixes.every((prefix) => prefix.endsWith('/')), 'a prefix without a trailing slash would also match its longer siblings');
+  const spread = routeTable(1, 1000);
+  assert.deepEqual([spread.prefixes, spread.requestPaths], [['/'], many.requestPaths], 'one route fed the 1,000-route run\'s request stream');
 });
 
 for (const routes of [1, 1000]) {

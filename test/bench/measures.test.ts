@@ -92,6 +92,7 @@ test('targets: ratios to nginx, Portico against itself, and n/a with the reason'
   const rows = benchTargets([
     scenario('small-c16', [{ proxy: 'nginx', runs: [run(1000)] }, { proxy: 'portico', runs: [run(600)] }]),
     scenario('routes1000-c16', [{ proxy: 'nginx', runs: [run(1000)] }, { proxy: 'portico', runs: [run(500)] }]),
+    scenario('routes1-spread-c16', [{ proxy: 'nginx', runs: [run(1000)] }, { proxy: 'portico', runs: [run(600)] }]),
     scenario('https-c16', [{ proxy: 'nginx', runs: [run(1000)] }, { proxy: 'portico', runs: [], skipped: 'HTTPS listeners not supported yet (x)\nmore' }]),
     scenario('fixed-rate', [{ proxy: 'nginx', runs: [run(500, 2)] }, { proxy: 'portico', runs: [run(500, 5)] }], { fixedRate: { capacity: 1000, rate: 500, generatorSustained: false } }),
     scenario('small-c16-2cores', [{ proxy: 'nginx', runs: [run(1900)] }, { proxy: 'portico', runs: [run(1200)] }]),
