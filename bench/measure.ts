@@ -174,7 +174,7 @@ async function applyLoad(scenario: Scenario, options: MeasureOptions, port: numb
     case 'fixed-rate':
       // Warm-ups (no rate yet) run closed-loop like the capacity measurement.
       if (rate === undefined) return wrk(load.capacityConnections);
-      return openLoopAsLoadResult(await runOpenLoopPinned(placement.loadCores, { port, host: routes.hostname, paths: routes.requestPaths, rate, seconds }));
+      return openLoopAsLoadResult(await runOpenLoopPinned(placement.loadCores, { port, host: routes.hostname, paths: routes.requestPaths, rate, seconds, warmupSeconds: FIXED_RATE_WARMUP_SECONDS }));
   }
 }
 
@@ -183,6 +183,9 @@ function progressLine(round: string, proxy: string, result: LoadResult): string 
   const p999 = result.p999Ms === undefined || Number.isNaN(result.p999Ms) ? '' : `  p999 ${result.p999Ms.toFixed(2)} ms`;
   return `  ${round} ${proxy.padEnd(8)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(9)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${p999}${errors > 0 ? `  errors ${errors}` : ''}`;
 }
+
+/** Each fixed-rate run first runs this long unrecorded: a fresh generator process needs it (open-loop.ts). */
+const FIXED_RATE_WARMUP_SECONDS = 2;
 
 /** The fixed-rate scenario's rate: a share of nginx's closed-loop capacity measured now, and the generator's own check. */
 async function planFixedRate(scenario: Scenario, options: MeasureOptions, running: Running[], routes: RouteTable, backendPort: number): Promise<ScenarioOutcome['fixedRate'] & { notes: string[] }> {
@@ -193,7 +196,7 @@ async function planFixedRate(scenario: Scenario, options: MeasureOptions, runnin
   const capacity = capacityRun.requestsPerSecond;
   const rate = Math.max(1, Math.round(capacity * scenario.load.share));
   const placement = placementFor(scenario);
-  const selfCheck = await runOpenLoopPinned(placement.loadCores, { port: backendPort, host: routes.hostname, paths: routes.requestPaths, rate, seconds: options.seconds });
+  const selfCheck = await runOpenLoopPinned(placement.loadCores, { port: backendPort, host: routes.hostname, paths: routes.requestPaths, rate, seconds: options.seconds, warmupSeconds: FIXED_RATE_WARMUP_SECONDS });
   const notes = [
     `nginx's capacity in this run (wrk, ${scenario.load.capacityConnections} connections, ${options.seconds} s): ${Math.round(capacity).toLocaleString('en-US')} req/s; every proxy is driven at ${Math.round(scenario.load.share * 100)}% of it: ${rate.toLocaleString('en-US')} req/s`,
     describeSelfCheck(rate, selfCheck),

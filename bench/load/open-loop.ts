@@ -32,6 +32,13 @@ export interface OpenLoopOptions {
   rate: number;
   /** How long to schedule requests; omit to run until `signal` aborts. */
   seconds?: number;
+  /**
+   * Run at the rate this long first without recording anything (default 0).
+   * A fresh generator's first few hundred milliseconds (code not yet
+   * optimized, connections still being added) delay requests by tens of
+   * milliseconds; that is the generator starting, not the server's latency.
+   */
+  warmupSeconds?: number;
   signal?: AbortSignal;
   /** Connections opened up front (default 16) and at most (default 256). */
   connections?: number;
@@ -157,7 +164,9 @@ class Connection {
 }
 
 class Generator {
-  readonly options: Required<Omit<OpenLoopOptions, 'seconds' | 'signal' | 'headers' | 'counter'>>;
+  readonly options: Required<Omit<OpenLoopOptions, 'seconds' | 'signal' | 'headers' | 'counter' | 'warmupSeconds'>>;
+  /** Requests scheduled before this time are the warm-up: sent, but not counted or timed. */
+  measureFrom = Number.NEGATIVE_INFINITY;
   readonly #requests: Buffer[];
   readonly #counter: { sent: number } | undefined;
   readonly #paths: string[];
@@ -209,9 +218,10 @@ class Generator {
   enqueue(times: number[], now: number): void {
     for (const time of times) {
       this.#queue.push(time);
+      if (time < this.measureFrom) continue;
       this.lags.push(now - time);
+      this.scheduled++;
     }
-    this.scheduled += times.length;
     this.dispatch();
   }
 
@@ -254,9 +264,11 @@ class Generator {
   }
 
   answered(connection: Connection, inFlight: InFlight, status: number): void {
-    this.completed++;
-    if (status >= 200 && status < 400) this.latencies.push(performance.now() - inFlight.scheduled);
-    else {
+    const measured = inFlight.scheduled >= this.measureFrom;
+    if (measured) this.completed++;
+    if (status >= 200 && status < 400) {
+      if (measured) this.latencies.push(performance.now() - inFlight.scheduled);
+    } else {
       this.badStatuses++;
       this.statusCounts[status] = (this.statusCounts[status] ?? 0) + 1;
     }
@@ -326,7 +338,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   for (const until = performance.now() + 2_000; !generator.settled && performance.now() < until;) await sleep(1);
   const interval = 1000 / options.rate;
   const start = performance.now();
-  const end = options.seconds === undefined ? Number.POSITIVE_INFINITY : start + options.seconds * 1000;
+  generator.measureFrom = start + (options.warmupSeconds ?? 0) * 1000;
+  const end = options.seconds === undefined ? Number.POSITIVE_INFINITY : generator.measureFrom + options.seconds * 1000;
   let next = 0; // index of the next request to schedule
   // Schedule in per-tick batches: every request whose time has come.
   while (!options.signal?.aborted) {
@@ -342,7 +355,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     if (now >= end) break;
     await sleep(1);
   }
-  const scheduledFor = (Math.min(performance.now(), end) - start) / 1000;
+  const scheduledFor = Math.max(0, Math.min(performance.now(), end) - generator.measureFrom) / 1000;
   generator.stop();
   // Let what is queued and in flight finish, within the request timeout.
   const drainDeadline = performance.now() + generator.options.timeoutMs;

@@ -51,6 +51,27 @@ test('open loop: every scheduled request is sent once, answers are counted by st
   }
 });
 
+test('open loop: warm-up requests are sent at the rate but neither counted nor timed', async () => {
+  let received = 0;
+  const server = createServer((_req, res) => {
+    received++;
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const result = await runOpenLoop({ port: (server.address() as AddressInfo).port, host: 'x', paths: ['/'], rate: 200, seconds: 0.25, warmupSeconds: 0.25, connections: 2 });
+    assert.ok(result.scheduled >= 45 && result.scheduled <= 52, `scheduled ${result.scheduled}`);
+    assert.ok(received >= result.scheduled + 45, `${received} received: the warm-up's requests were sent too`);
+    assert.equal(result.completed, result.scheduled);
+    assert.equal(result.latencyMs.count, result.scheduled);
+    assert.equal(result.lagMs.count, result.scheduled);
+    assert.ok(Math.abs(result.offeredRate - 200) < 20, `offered ${result.offeredRate}/s over the measured part only`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test('open loop: numbered requests carry seq=0,1,2,... and the counter follows the sends; bad statuses are counted by code', async () => {
   const seen: string[] = [];
   const server = createServer((req, res) => {
