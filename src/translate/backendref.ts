@@ -70,6 +70,17 @@ function readyEndpoints(service: Service, servicePort: ServicePort, index: Resou
   return endpoints.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
 }
 
+/**
+ * kubernetes.io/wss is WebSocket over TLS, and Portico dials TLS to a backend
+ * only as a BackendTLSPolicy says (which CAs, which hostname): without one it
+ * cannot speak the port's protocol, so the ref is unresolved and its share of
+ * requests answers 500 rather than reaching an unverified backend.
+ */
+function wssWithoutPolicy(display: string, port: number, portName: string | undefined): BackendResolution {
+  const target = portName === undefined || portName === '' ? `Service ${display}` : `Service ${display} (or its port ${portName})`;
+  return fail(RouteReason.UnsupportedProtocol, `Service ${display} port ${port} has appProtocol kubernetes.io/wss (WebSocket over TLS), but no BackendTLSPolicy applies to it: add one targeting ${target} so Portico can verify the backend`);
+}
+
 export function resolveBackendRef(ref: BackendObjectReference, route: RouteInfo, index: ResourceIndex): BackendResolution {
   const group = backendRefGroup(ref);
   const kind = backendRefKind(ref);
@@ -97,11 +108,13 @@ export function resolveBackendRef(ref: BackendObjectReference, route: RouteInfo,
     if (hostname === undefined || hostname === '') return fail(RouteReason.BackendNotFound, `ExternalName Service ${display} has no externalName`);
     const protocol = backendProtocol(servicePort, route);
     if (typeof protocol !== 'string') return fail(RouteReason.UnsupportedProtocol, `Service ${display} port ${ref.port}: ${protocol.unsupported}`);
+    if (protocol === 'wss' && route.kind === 'HTTPRoute' && index.backendTlsPolicy(namespace, ref.name, servicePort?.name) === undefined) return wssWithoutPolicy(display, ref.port, servicePort?.name);
     return { ok: true, backend: { name, protocol, externalName: { hostname: hostname.toLowerCase(), port: ref.port } } };
   }
   if (servicePort === undefined) return fail(RouteReason.BackendNotFound, `Service ${display} has no ${transport} port ${ref.port}`);
   const protocol = backendProtocol(servicePort, route);
   if (typeof protocol !== 'string') return fail(RouteReason.UnsupportedProtocol, `Service ${display} port ${ref.port}: ${protocol.unsupported}`);
+  if (protocol === 'wss' && route.kind === 'HTTPRoute' && index.backendTlsPolicy(namespace, ref.name, servicePort.name) === undefined) return wssWithoutPolicy(display, ref.port, servicePort.name);
   return { ok: true, backend: { name, protocol, endpointsOf: { namespace, service, port: servicePort } } };
 }
 

@@ -11,6 +11,8 @@ export interface IndexRead {
   name: string;
   /** The answer: an object, undefined, or a list of objects. */
   answer: unknown;
+  /** backendTLSPolicies: the Service port's name. */
+  portName?: string | undefined;
 }
 
 /** An index that answers as `index` does and appends each lookup to `reads`. */
@@ -46,6 +48,11 @@ export function recordingIndex(index: ResourceIndex, reads: IndexRead[]): Resour
       reads.push({ kind: 'configMaps', namespace, name, answer });
       return answer;
     },
+    backendTlsPolicy(namespace, service, portName) {
+      const answer = index.backendTlsPolicy(namespace, service, portName);
+      reads.push({ kind: 'backendTLSPolicies', namespace, name: service, portName, answer });
+      return answer;
+    },
   };
 }
 
@@ -63,6 +70,8 @@ function lookUp(index: ResourceIndex, read: IndexRead): unknown {
       return index.secret(read.namespace, read.name);
     case 'configMaps':
       return index.configMap(read.namespace, read.name);
+    case 'backendTLSPolicies':
+      return index.backendTlsPolicy(read.namespace, read.name, read.portName);
   }
 }
 

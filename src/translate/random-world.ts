@@ -8,9 +8,10 @@
 // HTTPS, TLS, TCP and UDP listeners with their route kinds, certificates that
 // come, go, expire or are not granted, client CA bundles, and ListenerSets
 // (allowed or not, conflicting with their Gateway's listeners and each
-// other's, named by routes).
+// other's, named by routes), and BackendTLSPolicies that make wss backends
+// usable or not.
 import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from '../model/core.ts';
-import type { Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ListenerSet, ParentReference, ReferenceGrant, TCPRoute, TLSRoute, UDPRoute } from '../model/gatewayapi.ts';
+import type { BackendTLSPolicy, Gateway, GatewayClass, GRPCRoute, HTTPRoute, HTTPRouteRule, Listener, ListenerSet, ParentReference, ReferenceGrant, TCPRoute, TLSRoute, UDPRoute } from '../model/gatewayapi.ts';
 import type { AnyObject, ResourceSet } from '../model/resources.ts';
 import { emptyResourceSet, KIND_TO_FIELD } from '../model/resources.ts';
 import { seededRandom } from '../lib/seeded-random.ts';
@@ -147,7 +148,7 @@ function service(namespaceName: string, name: string, r: Random): Service {
   if (name === 'ext') {
     return { apiVersion: 'v1', kind: 'Service', metadata: meta(namespaceName, name, r), spec: { type: 'ExternalName', externalName: r.pick(['api.example.net', 'other.example.net']), ports: [{ port: 80 }] } };
   }
-  const appProtocol = r.pick([undefined, undefined, 'kubernetes.io/h2c', 'kubernetes.io/ws']);
+  const appProtocol = r.pick([undefined, undefined, 'kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss']);
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -288,6 +289,19 @@ function caConfigMap(namespaceName: string, pki: WorldPki, r: Random): ConfigMap
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(namespaceName, 'client-ca', r), data: r.chance(0.8) ? { 'ca.crt': pki.caPem } : { other: 'x' } };
 }
 
+/**
+ * A BackendTLSPolicy for one or two of the namespace's Services, the whole
+ * Service or a port by name: policies of one namespace often name the same
+ * target and conflict, and a wss port is usable only while one applies.
+ */
+function backendTlsPolicy(namespaceName: string, name: string, r: Random): BackendTLSPolicy {
+  const targetRefs = Array.from({ length: r.chance(0.2) ? 2 : 1 }, () => ({ group: '', kind: 'Service', name: r.pick(SERVICES), ...(r.chance(0.5) ? { sectionName: r.pick(['http', 'nope']) } : {}) }));
+  const validation = r.chance(0.7)
+    ? { wellKnownCACertificates: 'System' as const, hostname: r.pick(['backend.example.com', 'other.example.com']) }
+    : { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'client-ca' }], hostname: 'backend.example.com' };
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', metadata: meta(namespaceName, name, r), spec: { targetRefs, validation } };
+}
+
 type Maker = (r: Random) => AnyObject;
 
 /** Every object the world may hold, by "Kind/namespace/name", with how to make a version of it. */
@@ -306,6 +320,7 @@ function makers(pki: WorldPki | undefined): Map<string, Maker> {
     add('TCPRoute', ns, 'tcp', (r) => tcpRoute(ns, 'tcp', r));
     add('UDPRoute', ns, 'udp', (r) => udpRoute(ns, 'udp', r));
     for (const name of ['tls-1', 'tls-2']) add('TLSRoute', ns, name, (r) => tlsRoute(ns, name, r));
+    for (const name of ['btp-1', 'btp-2']) add('BackendTLSPolicy', ns, name, (r) => backendTlsPolicy(ns, name, r));
     if (pki !== undefined) {
       add('Secret', ns, 'cert', (r) => secret(ns, 'cert', pki, r));
       add('ConfigMap', ns, 'client-ca', (r) => caConfigMap(ns, pki, r));

@@ -1,6 +1,7 @@
 // Lookups over one ResourceSet, so that nothing scans a whole list per route:
 // Services, Secrets and ConfigMaps by namespace/name, EndpointSlices by the
-// Service they serve, ReferenceGrants by namespace, namespace labels.
+// Service they serve, ReferenceGrants by namespace, namespace labels, and the
+// BackendTLSPolicy that applies to a Service port.
 //
 // A ResourceIndexer builds the index of each snapshot from the previous one:
 // a kind whose objects are the same instances as last time (the providers
@@ -9,7 +10,9 @@
 // is known to be still valid without looking again (index-reads.ts).
 import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from '../model/core.ts';
 import { SERVICE_NAME_LABEL } from '../model/core.ts';
-import type { ReferenceGrant } from '../model/gatewayapi.ts';
+import type { BackendTLSPolicy, ReferenceGrant } from '../model/gatewayapi.ts';
+import type { PolicySelection } from './backend-tls.ts';
+import { selectPolicies } from './backend-tls.ts';
 import type { ResourceSet } from '../model/resources.ts';
 import { namespaceOf } from './defaults.ts';
 import type { Labels } from './labelselector.ts';
@@ -26,10 +29,16 @@ export interface ResourceIndex {
   namespaceLabels(namespace: string): Labels;
   secret(namespace: string, name: string): Secret | undefined;
   configMap(namespace: string, name: string): ConfigMap | undefined;
+  /**
+   * The BackendTLSPolicy that applies to a Service port (backend-tls.ts: a
+   * policy naming the port beats one naming the Service; conflicted ones
+   * apply nowhere). `portName` "" or undefined: whole-Service policies only.
+   */
+  backendTlsPolicy(namespace: string, service: string, portName: string | undefined): BackendTLSPolicy | undefined;
 }
 
 /** The kinds an index looks up, each with its own tables. */
-export type IndexedKind = 'services' | 'endpointSlices' | 'referenceGrants' | 'namespaces' | 'secrets' | 'configMaps';
+export type IndexedKind = 'services' | 'endpointSlices' | 'referenceGrants' | 'namespaces' | 'secrets' | 'configMaps' | 'backendTLSPolicies';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -90,6 +99,7 @@ interface Tables {
   grants: Map<string, ReferenceGrant[]>;
   secrets: Map<string, Secret>;
   configMaps: Map<string, ConfigMap>;
+  policies: PolicySelection;
 }
 
 function sameElements(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
@@ -109,7 +119,7 @@ export interface IndexedResources {
 export class ResourceIndexer {
   #sources: Partial<Record<IndexedKind, readonly unknown[]>> = {};
   readonly #namespaces = new NamespaceLabels();
-  #tables: Tables = { services: new Map(), slices: new Map(), grants: new Map(), secrets: new Map(), configMaps: new Map() };
+  #tables: Tables = { services: new Map(), slices: new Map(), grants: new Map(), secrets: new Map(), configMaps: new Map(), policies: selectPolicies([]) };
 
   index(resources: ResourceSet): IndexedResources {
     const changed = new Set<IndexedKind>();
@@ -120,6 +130,7 @@ export class ResourceIndexer {
       namespaces: resources.namespaces,
       secrets: resources.secrets,
       configMaps: resources.configMaps,
+      backendTLSPolicies: resources.backendTLSPolicies,
     };
     for (const kind of Object.keys(sources) as IndexedKind[]) if (!sameElements(this.#sources[kind], sources[kind])) changed.add(kind);
     this.#sources = sources;
@@ -135,6 +146,7 @@ export class ResourceIndexer {
       grants: changed.has('referenceGrants') ? groupBy(byName(resources.referenceGrants), (grant) => namespaceOf(grant.metadata)) : this.#tables.grants,
       secrets: changed.has('secrets') ? firstByKey(resources.secrets) : this.#tables.secrets,
       configMaps: changed.has('configMaps') ? firstByKey(resources.configMaps) : this.#tables.configMaps,
+      policies: changed.has('backendTLSPolicies') ? selectPolicies(resources.backendTLSPolicies) : this.#tables.policies,
     };
     this.#tables = tables;
     if (changed.has('namespaces')) this.#namespaces.update(resources.namespaces);
@@ -148,6 +160,7 @@ export class ResourceIndexer {
         namespaceLabels: (namespace) => namespaces.labels(namespace),
         secret: (namespace, name) => tables.secrets.get(key(namespace, name)),
         configMap: (namespace, name) => tables.configMaps.get(key(namespace, name)),
+        backendTlsPolicy: (namespace, service, portName) => tables.policies.policyFor({ namespace, service, portName }),
       },
     };
   }

@@ -4,7 +4,7 @@
 //
 // A run looks at every route object once. One that is the same object as last
 // time, while nothing it depends on but routes changed (`stable`: the same
-// Gateway contexts, and no Service, ReferenceGrant or Namespace changed), is
+// Gateway contexts, and no Service, ReferenceGrant, Namespace or BackendTLSPolicy changed), is
 // kept as it is. The others have their outcome checked or worked out again,
 // and then their attachments and status settled. The listeners' route maps
 // are updated in place, and the run reports which routes changed on which
@@ -26,7 +26,7 @@ import type { ParentResult } from './status/route.ts';
 import type { StatusUpdate } from './status-update.ts';
 
 export interface RouteTableRun extends RouteRun {
-  /** The same Gateway contexts, and no Service, ReferenceGrant or Namespace changed since the last run. */
+  /** The same Gateway contexts, and no Service, ReferenceGrant, Namespace or BackendTLSPolicy changed since the last run. */
   stable: boolean;
   controllerName: string;
   now: string;

@@ -109,7 +109,8 @@ export function createTranslator(): Translator {
         options.controllerName === lastController &&
         !changed.has('services') &&
         !changed.has('referenceGrants') &&
-        !changed.has('namespaces');
+        !changed.has('namespaces') &&
+        !changed.has('backendTLSPolicies');
       lastController = options.controllerName;
       const routed = routes.update(routeObjects(resources), { index, changed, gateways, listenerSets, regex: regexChecker(), stable, controllerName: options.controllerName, now: options.now });
 

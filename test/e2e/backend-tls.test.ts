@@ -79,6 +79,7 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
         ...services,
         ...backend('mtls', mtls.port),
         ...backend('wss', secure.port, { appProtocol: 'kubernetes.io/wss' }),
+        ...backend('wss-bare', secure.port, { appProtocol: 'kubernetes.io/wss' }),
         configMap('backend-ca', backendCa.cert),
         configMap('other-ca', otherCa.cert),
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gateway-client', namespace: 'default' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': clientCert.cert, 'tls.key': clientCert.key } },
@@ -99,6 +100,8 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
             backendRefs: [{ name, port: 80 }],
           })),
         }),
+        // Half to a wss port no policy covers (yet), half to a plain backend.
+        httpRoute('bare', { rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/bare' } }], backendRefs: [{ name: 'wss-bare', port: 80 }, { name: 'plain', port: 80 }] }] }),
       ],
     });
     // The rotating policy starts out trusting the wrong CA.
@@ -172,6 +175,25 @@ describe('BackendTLSPolicy: TLS from the gateway to backends', () => {
     });
     socket.close();
     assert.equal(reply, 'hello over TLS');
+  });
+
+  test('a kubernetes.io/wss port no policy covers: ResolvedRefs=False UnsupportedProtocol, its share answers 500, the other backend serves; a policy added makes it work', async () => {
+    type RouteStatus = { parents: { conditions: { type: string; status: string; reason: string; message: string }[] }[] };
+    const resolvedRefs = () =>
+      (harness.portico.loop.state.statuses.find((s) => s.kind === 'HTTPRoute' && s.metadata.name === 'bare')?.status as RouteStatus | undefined)?.parents[0]?.conditions.find((c) => c.type === 'ResolvedRefs');
+    assert.deepEqual([resolvedRefs()?.status, resolvedRefs()?.reason], ['False', 'UnsupportedProtocol']);
+    assert.match(resolvedRefs()?.message ?? '', /default\/wss-bare .*kubernetes\.io\/wss.*add one targeting Service default\/wss-bare/);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 40; i++) {
+      const response = await harness.send({ path: '/bare' });
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status === 200) assert.equal(response.json<RequestDescription>().name, 'plain');
+    }
+    assert.deepEqual([...statuses.keys()].sort(), [200, 500], `answers: ${JSON.stringify([...statuses])}`);
+
+    await harness.write('wss-bare-policy.yaml', toYaml(policy('wss-bare', 'wss-bare', { ...caRef('backend-ca'), hostname: 'abc.example.com' })));
+    assert.deepEqual([resolvedRefs()?.status, resolvedRefs()?.reason], ['True', 'ResolvedRefs']);
+    for (let i = 0; i < 20; i++) assert.equal((await harness.send({ path: '/bare' })).status, 200);
   });
 
   test('a change to the CA ConfigMap takes effect: connections follow the new trust', async () => {
