@@ -104,7 +104,7 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cac
       const backendFor = (name: string | undefined) => backendOf(gateway, name);
       for (const rule of port.rules) {
         if (cache === undefined) rules.push(compileRule(rule, backendFor));
-        else rules.push(cache.rule(rule, [...rule.backends.map((share) => backendFor(share.backend)), ...rule.mirrors.map((mirror) => backendFor(mirror.backend))], () => compileRule(rule, backendFor)));
+        else rules.push(cache.rule(rule, backendFor, () => compileRule(rule, backendFor)));
       }
     }
     const gatewayOfListener = new Map<string, string>();
