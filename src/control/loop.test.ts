@@ -123,3 +123,34 @@ spec:
     ['Programmed', 'True', '2026-01-01T00:00:00.000Z'],
   ]);
 });
+
+test('after the first load the loop settles once: the same snapshot with its statuses attached, nothing written, nothing applied again', async () => {
+  const logger = memoryLogger();
+  let applies = 0;
+  const loop = new ControlLoop({ sink: { apply: () => Promise.resolve(applies++) }, logger });
+  const snapshots = new Snapshots();
+  const routes = resourcesFromYaml(Array.from({ length: 5 }, (_, i) => route(i)).join('')).httpRoutes;
+  await loop.submit(snapshots.next((r) => withRoutes(r, routes)));
+  const settled = logger.entries.filter((e) => e.msg === 'first configuration settled');
+  assert.equal(settled.length, 1);
+  assert.equal((settled[0]?.obj as { statusesWritten: number }).statusesWritten, 0);
+  assert.equal(applies, 1, 'the settling run gave the same Gateway IR: nothing to apply');
+  assert.equal(loop.state.version, 1);
+
+  // Later snapshots are not settled again.
+  await loop.submit(snapshots.next((r) => withRoutes(r, routes.slice(1))));
+  assert.equal(logger.entries.filter((e) => e.msg === 'first configuration settled').length, 1);
+  assert.equal(applies, 2);
+});
+
+test('a snapshot that arrives during the first load is handled next, without settling the first', async () => {
+  const logger = memoryLogger();
+  const loop = new ControlLoop({ sink: { apply: () => new Promise((resolve) => setTimeout(resolve, 5)) }, logger });
+  const snapshots = new Snapshots();
+  const routes = resourcesFromYaml(route(0)).httpRoutes;
+  const first = loop.submit(snapshots.next((r) => withRoutes(r, routes)));
+  const second = loop.submit(snapshots.next((r) => withRoutes(r, [])));
+  await Promise.all([first, second]);
+  assert.equal(loop.state.version, 2);
+  assert.equal(logger.entries.filter((e) => e.msg === 'first configuration settled').length, 0);
+});
