@@ -179,3 +179,24 @@ test('an EndpointSlice change: only the backend changes; rules and virtual hosts
   });
   assert.deepEqual(second.statuses.map((s, i) => s === first.statuses[i]), first.statuses.map(() => true));
 });
+
+test('a Secret edit: that Secret is read again, every other certificate is last run\'s very object', () => {
+  const resources = fixture('https-listeners');
+  const translator = createTranslator();
+  const first = translator.translate(resources, options);
+  const certificates = (result: typeof first) => Object.assign({}, ...result.ir.gateways.map((g) => g.certificates ?? {})) as Record<string, { hash: string }>;
+  const before = certificates(first);
+  assert.ok(Object.keys(before).length >= 2, Object.keys(before).join(', '));
+  const [edited, ...others] = resources.secrets;
+  assert.ok(edited !== undefined);
+  // The same content in a new object (what a provider hands over for a rewritten file): read again, same hash.
+  const changed = { ...resources, secrets: [{ ...edited, metadata: { ...edited.metadata } }, ...others] };
+  const second = translator.translate(changed, options);
+  assert.equal(JSON.stringify(second), JSON.stringify(translate(changed, options)));
+  const after = certificates(second);
+  const name = `secret/${edited.metadata.namespace ?? 'default'}/${edited.metadata.name}`;
+  for (const [key, certificate] of Object.entries(after)) {
+    if (key === name) assert.equal(certificate.hash, before[key]?.hash);
+    else assert.equal(certificate, before[key], `${key}: not read again`);
+  }
+});

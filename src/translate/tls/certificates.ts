@@ -11,6 +11,7 @@
 // RSA and an ECDSA certificate, say); the listener serves with the valid ones.
 import type { IRCertificate } from '../../ir/types.ts';
 import { decodeBase64, inspectKeyPair, sha256Hex, validityProblem } from '../../lib/x509.ts';
+import type { KeyPairCheck } from '../../lib/x509.ts';
 import type { Secret } from '../../model/core.ts';
 import type { SecretObjectReference } from '../../model/gatewayapi.ts';
 import { GATEWAY_GROUP } from '../../model/gatewayapi.ts';
@@ -30,6 +31,30 @@ export function secretValue(secret: Secret, key: string): string | undefined {
   if (plain !== undefined) return plain;
   const encoded = secret.data?.[key];
   return encoded === undefined ? undefined : decodeBase64(encoded);
+}
+
+/** What a TLS Secret holds, read and checked once per Secret object. */
+type SecretPair = { ok: false; problem: string } | { ok: true; check: KeyPairCheck & { ok: true }; certificate: IRCertificate };
+
+// Per Secret object, not per text: every listener is resolved again when any
+// Secret changes, and with thousands of tenant certificates a cache of texts
+// (bounded, so cycled through) missed every time: each run decoded and
+// parsed every certificate and key again (seconds at 5,000). An edited
+// Secret is a new object, so it is read afresh; a dropped one is collected.
+const secretPairs = new WeakMap<Secret, SecretPair>();
+
+function secretPair(secret: Secret, display: string): SecretPair {
+  let pair = secretPairs.get(secret);
+  if (pair !== undefined) return pair;
+  const certPem = secretValue(secret, 'tls.crt');
+  const keyPem = secretValue(secret, 'tls.key');
+  if (certPem === undefined || keyPem === undefined) pair = { ok: false, problem: `Secret ${display} needs both tls.crt and tls.key (base64 in data, or stringData)` };
+  else {
+    const check = inspectKeyPair(certPem, keyPem);
+    pair = check.ok ? { ok: true, check, certificate: { certPem, keyPem, hash: sha256Hex(certPem, keyPem) } } : { ok: false, problem: `Secret ${display}: ${check.problem}` };
+  }
+  secretPairs.set(secret, pair);
+  return pair;
 }
 
 function invalid(message: string): CertificateResolution {
@@ -56,12 +81,9 @@ export function resolveCertificateRef(ref: SecretObjectReference, gatewayNamespa
   const secret = index.secret(namespace, ref.name);
   if (secret === undefined) return invalid(`Secret ${display} not found`);
   if (secret.type !== TLS_SECRET_TYPE) return invalid(`Secret ${display} is of type ${secret.type ?? 'Opaque'}, not ${TLS_SECRET_TYPE}`);
-  const certPem = secretValue(secret, 'tls.crt');
-  const keyPem = secretValue(secret, 'tls.key');
-  if (certPem === undefined || keyPem === undefined) return invalid(`Secret ${display} needs both tls.crt and tls.key (base64 in data, or stringData)`);
-  const check = inspectKeyPair(certPem, keyPem);
-  if (!check.ok) return invalid(`Secret ${display}: ${check.problem}`);
-  const expiry = validityProblem(check, now);
+  const pair = secretPair(secret, display);
+  if (!pair.ok) return invalid(pair.problem);
+  const expiry = validityProblem(pair.check, now);
   if (expiry !== undefined) return invalid(`Secret ${display}: ${expiry}`);
-  return { ok: true, name: `secret/${namespace}/${ref.name}`, certificate: { certPem, keyPem, hash: sha256Hex(certPem, keyPem) } };
+  return { ok: true, name: `secret/${namespace}/${ref.name}`, certificate: pair.certificate };
 }
