@@ -200,3 +200,21 @@ test('a Secret edit: that Secret is read again, every other certificate is last 
     else assert.equal(certificate, before[key], `${key}: not read again`);
   }
 });
+
+test('a Secret made invalid and mended: the listener reads InvalidCertificateRef, then its first status; each run agrees with a full translate', () => {
+  const resources = fixture('https-listeners');
+  const translator = createTranslator();
+  const listenerStatus = (statuses: readonly StatusUpdate[]) => JSON.stringify((statusOf(statuses, 'Gateway', 'gw')?.status as { listeners?: { name: string }[] } | undefined)?.listeners?.find((l) => l.name === 'wildcard'));
+  const first = translator.translate(resources, options);
+  assert.doesNotMatch(listenerStatus(first.statuses), /InvalidCertificateRef/);
+  const broken = {
+    ...resources,
+    secrets: resources.secrets.map((s) => (s.metadata.name === 'rsa' ? { ...s, data: { 'tls.crt': 'bm90IGEgY2VydGlmaWNhdGU=', 'tls.key': 'bm90IGEga2V5' } } : s)),
+  };
+  const second = translator.translate(broken, options);
+  assert.equal(JSON.stringify(second), JSON.stringify(translate(broken, options)));
+  assert.match(listenerStatus(second.statuses), /InvalidCertificateRef/);
+  const third = translator.translate(resources, options);
+  assert.equal(JSON.stringify(third), JSON.stringify(translate(resources, options)));
+  assert.equal(listenerStatus(third.statuses), listenerStatus(first.statuses));
+});
