@@ -45,8 +45,21 @@ export function openLoopAsLoadResult(result: OpenLoopResult): LoadResult {
   };
 }
 
-export function describeSelfCheck(rate: number, result: OpenLoopResult): string {
-  return `generator self-check, straight to the backend at ${Math.round(rate).toLocaleString('en-US')} req/s: answered ${Math.round(result.achievedRate).toLocaleString('en-US')} req/s, ` +
+/**
+ * The self-check run to judge by when it was repeated once per round: the
+ * one with the median send lag (the upper middle for an even count), as the
+ * proxies' figures are medians of rounds. One stall of a shared virtual
+ * machine then fails one run, not the verdict.
+ */
+export function medianSelfCheck(runs: readonly OpenLoopResult[]): OpenLoopResult {
+  if (runs.length === 0) throw new Error('no self-check runs');
+  const sorted = [...runs].sort((a, b) => a.lagMs.p99 - b.lagMs.p99);
+  return sorted[Math.floor(sorted.length / 2)] as OpenLoopResult;
+}
+
+export function describeSelfCheck(rate: number, result: OpenLoopResult, runs: readonly OpenLoopResult[] = [result]): string {
+  const repeated = runs.length > 1 ? ` (the median of ${runs.length} runs by send lag; lag p99 per run: ${runs.map((run) => run.lagMs.p99.toFixed(1)).join(', ')} ms)` : '';
+  return `generator self-check${repeated}, straight to the backend at ${Math.round(rate).toLocaleString('en-US')} req/s: answered ${Math.round(result.achievedRate).toLocaleString('en-US')} req/s, ` +
     `send lag p50 ${result.lagMs.p50.toFixed(2)} ms p99 ${result.lagMs.p99.toFixed(2)} ms, latency p50 ${result.latencyMs.p50.toFixed(2)} ms p99 ${result.latencyMs.p99.toFixed(2)} ms ` +
     `(the floor every proxy's figures include) — ${sustained(result) ? 'sustained' : `NOT sustained (needs send lag p99 ≤ ${MAX_GENERATOR_LAG_P99_MS} ms and every request answered): the fixed-rate figures are doubtful — is the machine busy?`}`;
 }

@@ -3,7 +3,8 @@
 // slow drift of the machine (thermal, other tenants) spreads over all proxies.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { describeSelfCheck, openLoopAsLoadResult, runOpenLoopPinned, sustained } from './fixed-rate.ts';
+import type { OpenLoopResult } from './load/open-loop.ts';
+import { describeSelfCheck, medianSelfCheck, openLoopAsLoadResult, runOpenLoopPinned, sustained } from './fixed-rate.ts';
 import { runH2load } from './load/h2load.ts';
 import { runWrk } from './load/wrk.ts';
 import type { LoadResult } from './load/wrk.ts';
@@ -196,10 +197,15 @@ async function planFixedRate(scenario: Scenario, options: MeasureOptions, runnin
   const capacity = capacityRun.requestsPerSecond;
   const rate = Math.max(1, Math.round(capacity * scenario.load.share));
   const placement = placementFor(scenario);
-  const selfCheck = await runOpenLoopPinned(placement.loadCores, { port: backendPort, host: routes.hostname, paths: routes.requestPaths, rate, seconds: options.seconds, warmupSeconds: FIXED_RATE_WARMUP_SECONDS });
+  // Once per round, like the proxies, and judged by the median run.
+  const checks: OpenLoopResult[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    checks.push(await runOpenLoopPinned(placement.loadCores, { port: backendPort, host: routes.hostname, paths: routes.requestPaths, rate, seconds: options.seconds, warmupSeconds: FIXED_RATE_WARMUP_SECONDS }));
+  }
+  const selfCheck = medianSelfCheck(checks);
   const notes = [
     `nginx's capacity in this run (wrk, ${scenario.load.capacityConnections} connections, ${options.seconds} s): ${Math.round(capacity).toLocaleString('en-US')} req/s; every proxy is driven at ${Math.round(scenario.load.share * 100)}% of it: ${rate.toLocaleString('en-US')} req/s`,
-    describeSelfCheck(rate, selfCheck),
+    describeSelfCheck(rate, selfCheck, checks),
   ];
   for (const note of notes) options.progress(`  ${note}`);
   return { capacity, rate, generatorSustained: sustained(selfCheck), notes };

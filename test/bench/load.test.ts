@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { parseH2loadLog, parseH2loadSummary } from '../../bench/load/h2load.ts';
 import { responseLength, runOpenLoop } from '../../bench/load/open-loop.ts';
+import type { OpenLoopResult } from '../../bench/load/open-loop.ts';
+import { describeSelfCheck, medianSelfCheck, sustained } from '../../bench/fixed-rate.ts';
 
 // length: bytes one complete response takes ('all': the whole text), 0 while incomplete, -1 when the close ends it.
 const cases: { name: string; response: string; length: number | 'all'; status: number }[] = [
@@ -132,4 +134,19 @@ status codes: 3980 2xx, 5 3xx, 4 4xx, 1 5xx
   assert.throws(() => parseH2loadSummary('connect failed'), /h2load printed no summary/);
   const durations = parseH2loadLog('1\t200\t300\n2\t-1\t5\n3\t404\t9\n4\t200\t100\n');
   assert.deepEqual([...durations], [0.1, 0.3], 'failed streams and bad statuses are not latencies');
+});
+
+test('self-check repeated per round: judged by the run with the median send lag, each run\'s lag printed', () => {
+  const check = (lagP99: number, completed = 100): OpenLoopResult => ({
+    scheduled: 100, offeredRate: 1000, completed, achievedRate: completed * 10, seconds: 0.1,
+    latencyMs: { p50: 1, p99: 2, p999: 3, max: 4, count: completed }, lagMs: { p50: 0.5, p99: lagP99, p999: lagP99, max: lagP99, count: 100 },
+    badStatuses: 0, statusCounts: {}, resets: 0, closedEarly: 0, connectErrors: 0, timeouts: 0, unsent: 0, connectionsOpened: 16,
+  });
+  const runs = [check(18.5), check(2.1), check(3.0)];
+  const median = medianSelfCheck(runs);
+  assert.equal(median, runs[2], 'one stalled run of three does not decide');
+  assert.equal(sustained(median), true);
+  assert.match(describeSelfCheck(1000, median, runs), /median of 3 runs by send lag; lag p99 per run: 18\.5, 2\.1, 3\.0 ms\).* sustained$/);
+  assert.equal(sustained(medianSelfCheck([check(18.5), check(9), check(2)])), false, 'two stalled runs of three: not sustained');
+  assert.equal(medianSelfCheck([check(1), check(7)]).lagMs.p99, 7, 'an even count takes the upper middle');
 });
