@@ -102,7 +102,8 @@ function resolveGateway(gateway: GatewayContext, index: ResourceIndex, now: stri
   return { listeners, certificates: table };
 }
 
-function sameListenerTls(a: ListenerTls, b: ListenerTls): boolean {
+/** The same TLS state for a listener (entries are new objects each run). */
+export function sameListenerTls(a: ListenerTls, b: ListenerTls): boolean {
   return (
     a.certificates.length === b.certificates.length &&
     a.certificates.every((name, i) => name === b.certificates[i]) &&
