@@ -95,3 +95,25 @@ test('a configuration applied again after one without its backends gets pools th
   assert.equal(registry.pool('127.0.0.1', 1001, 'http1'), pool, 'the Backend uses the pool the registry serves');
   stop();
 });
+
+test('rules inserted, removed or reordered around others: every unchanged rule keeps its runtime, new ones get one', () => {
+  const { compile, stop } = setup();
+  const a = backend('service/ns/a/80', 1001);
+  const [r0, r1, r2, r3] = ['r0', 'r1', 'r2', 'r3'].map((name) => rule(name, a.name)) as [IRHttpRule, IRHttpRule, IRHttpRule, IRHttpRule];
+  const vhosts = (count: number) => Array.from({ length: count }, (_, i) => ({ hostname: `h${i}.example`, rule: i }));
+  const runtimesOf = (rules: IRHttpRule[]) => {
+    const config = compile(gatewayIR(rules, [a], vhosts(rules.length)));
+    return new Map(config.ports.get(80)!.rules.map((runtime) => [runtime.ir.name, runtime]));
+  };
+  const first = runtimesOf([r0, r1, r2]);
+  const inserted = runtimesOf([r0, r3, r1, r2]);
+  for (const name of ['r0', 'r1', 'r2']) assert.equal(inserted.get(name), first.get(name), `${name} after an insertion before it`);
+  assert.ok(inserted.get('r3') !== undefined);
+  const removed = runtimesOf([r0, r2]);
+  for (const name of ['r0', 'r2']) assert.equal(removed.get(name), first.get(name), `${name} after a removal`);
+  const reordered = runtimesOf([r2, r0]);
+  for (const name of ['r0', 'r2']) assert.equal(reordered.get(name), first.get(name), `${name} after a reorder`);
+  // A rule that was left out of one compile is compiled anew when it comes back (nothing older than the last compile is kept).
+  assert.notEqual(runtimesOf([r2, r0, r1]).get('r1'), first.get('r1'));
+  stop();
+});

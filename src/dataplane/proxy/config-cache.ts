@@ -8,7 +8,7 @@
 //
 // Only what the last compile used is kept, so nothing outlives the
 // configuration that needs it (a Backend's pools are retired with it).
-import type { IRBackend, IRHttpRule, IRVirtualHost } from '../../ir/types.ts';
+import type { IRBackend, IRGateway, IRHttpPort, IRHttpRule, IRVirtualHost } from '../../ir/types.ts';
 import type { MatchTable } from '../router/match-table.ts';
 import { compileMatchTable } from '../router/match-table.ts';
 import type { Backend } from '../upstream/backend.ts';
@@ -21,6 +21,21 @@ interface RuleEntry {
   backends: readonly (Backend | undefined)[];
   runtime: RuleRuntime;
 }
+
+/** A port's rules as last compiled, in order. */
+interface PortRules {
+  rules: readonly IRHttpRule[];
+  entries: readonly RuleEntry[];
+}
+
+/** The IR ports served on one port number, each with its Gateway. */
+export interface PortSource {
+  gateway: IRGateway;
+  port: IRHttpPort;
+}
+
+/** A Gateway's Backend by name (undefined: a share without one). */
+export type BackendLookup = (name: string | undefined) => Backend | undefined;
 
 interface TableEntry {
   /** The rule each match of the virtual host named. */
@@ -36,13 +51,19 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
+function positionsOf(rules: readonly IRHttpRule[]): Map<IRHttpRule, number> {
+  const positions = new Map<IRHttpRule, number>();
+  rules.forEach((rule, i) => positions.set(rule, i));
+  return positions;
+}
+
 /** The Backends a rule's shares, then its mirrors, name. */
-function backendsOf(rule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): (Backend | undefined)[] {
+function backendsOf(rule: IRHttpRule, backendOf: BackendLookup): (Backend | undefined)[] {
   return [...rule.backends.map((share) => backendOf(share.backend)), ...rule.mirrors.map((mirror) => backendOf(mirror.backend))];
 }
 
 /** backendsOf(rule) would give `backends` again (checked without building the list: this runs for every rule on every change). */
-function sameBackends(backends: readonly (Backend | undefined)[], rule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): boolean {
+function sameBackends(backends: readonly (Backend | undefined)[], rule: IRHttpRule, backendOf: BackendLookup): boolean {
   const shares = rule.backends.length;
   if (backends.length !== shares + rule.mirrors.length) return false;
   for (let i = 0; i < shares; i++) if (backends[i] !== backendOf(rule.backends[i]?.backend)) return false;
@@ -83,7 +104,9 @@ class UsedParts<K, V> {
 
 export class CompileCache {
   readonly #backends = new UsedParts<IRBackend, Backend>();
-  readonly #rules = new UsedParts<IRHttpRule, RuleEntry>();
+  /** By port number; a port number not compiled again is dropped at finish(). */
+  #ports = new Map<number, PortRules>();
+  #nextPorts = new Map<number, PortRules>();
   readonly #tables = new UsedParts<IRVirtualHost, TableEntry>();
   /** The groups of large virtual hosts by listener and hostname: what the next version of each reuses. */
   readonly #groups = new UsedParts<string, Grouped>();
@@ -91,7 +114,8 @@ export class CompileCache {
   /** Call once a compile is done: the parts it did not use are forgotten. */
   finish(): void {
     this.#backends.next();
-    this.#rules.next();
+    this.#ports = this.#nextPorts;
+    this.#nextPorts = new Map();
     this.#tables.next();
     this.#groups.next();
   }
@@ -102,12 +126,44 @@ export class CompileCache {
     return backend;
   }
 
-  /** The rule's runtime: last compile's while the rule names the same Backends (`backendOf`), else `make()`'s. */
-  rule(ir: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined, make: () => RuleRuntime): RuleRuntime {
-    const cached = this.#rules.get(ir);
-    const entry = cached !== undefined && sameBackends(cached.backends, ir, backendOf) ? cached : { backends: backendsOf(ir, backendOf), runtime: make() };
-    this.#rules.use(ir, entry);
-    return entry.runtime;
+  /**
+   * The runtimes of a port number's rules, in order: a rule that is the same
+   * IR object as last compile, naming the same Backends, keeps its runtime;
+   * the others are made by `compile`. Last compile's rules are followed in
+   * step with the new list (one pointer comparison per rule; a table of
+   * positions only once the lists part), since a change among thousands of
+   * rules leaves nearly all of them where they were, and a table lookup per
+   * rule cost more than the rest of the compile. Every backend a rule names
+   * is looked up through `lookupFor` (that registers the Backend's pools).
+   */
+  portRules(portNumber: number, sources: readonly PortSource[], lookupFor: (gateway: IRGateway) => BackendLookup, compile: (rule: IRHttpRule, backendFor: BackendLookup) => RuleRuntime): RuleRuntime[] {
+    const last = this.#ports.get(portNumber);
+    const rules: IRHttpRule[] = [];
+    const entries: RuleEntry[] = [];
+    const runtimes: RuleRuntime[] = [];
+    let next = 0;
+    let positions: Map<IRHttpRule, number> | undefined;
+    for (const { gateway, port } of sources) {
+      const backendFor = lookupFor(gateway);
+      for (const rule of port.rules) {
+        let entry: RuleEntry | undefined;
+        if (last !== undefined) {
+          let at: number | undefined = last.rules[next] === rule ? next : undefined;
+          if (at === undefined) at = (positions ??= positionsOf(last.rules)).get(rule);
+          if (at !== undefined) {
+            entry = last.entries[at];
+            next = at + 1;
+          }
+        }
+        if (entry !== undefined && !sameBackends(entry.backends, rule, backendFor)) entry = undefined;
+        entry ??= { backends: backendsOf(rule, backendFor), runtime: compile(rule, backendFor) };
+        rules.push(rule);
+        entries.push(entry);
+        runtimes.push(entry.runtime);
+      }
+    }
+    this.#nextPorts.set(portNumber, { rules, entries });
+    return runtimes;
   }
 
   /**

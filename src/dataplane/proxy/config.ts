@@ -17,7 +17,7 @@ import type { TlsGatewayParts } from '../tls/front-door.ts';
 import { Backend } from '../upstream/backend.ts';
 import type { DnsCache } from '../upstream/dns.ts';
 import type { PoolRegistry } from '../upstream/registry.ts';
-import type { CompileCache } from './config-cache.ts';
+import type { BackendLookup, CompileCache } from './config-cache.ts';
 import { groupPorts } from './port-groups.ts';
 import type { PortGroups } from './port-groups.ts';
 import { wireRule } from './wire-strings.ts';
@@ -78,34 +78,38 @@ export function compileConfig(ir: IR, registry: PoolRegistry, dns: DnsCache, cac
   const endpointKeys = new Set<string>();
   const hostnames = new Set<string>();
   const unsupported: CompiledConfig['unsupported'] = [];
-  const backendsByGateway = new Map<IRGateway, Map<string, Backend>>();
-  const backendOf = (gateway: IRGateway, name: string | undefined): Backend | undefined => {
-    if (name === undefined) return undefined;
-    let backends = backendsByGateway.get(gateway);
-    if (backends === undefined) backendsByGateway.set(gateway, (backends = new Map<string, Backend>()));
-    let backend = backends.get(name);
-    if (backend === undefined) {
-      const irBackend = gateway.backends[name];
-      if (irBackend === undefined) return undefined; // validateIR rules this out; answer as an invalid share
-      backend = cache === undefined ? new Backend(irBackend, registry, dns, gateway.certificates) : cache.backend(irBackend, () => new Backend(irBackend, registry, dns, gateway.certificates));
-      backends.set(name, backend);
-      for (const pool of backend.pools) endpointKeys.add(pool.key);
-      if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);
-      if (backend.unsupported) unsupported.push({ backend: name, protocol: irBackend.tls === undefined ? irBackend.protocol : `${irBackend.protocol} over TLS` });
-    }
-    return backend;
+  // One lookup per Gateway, made once: it runs for every backend of every rule on every compile.
+  const lookups = new Map<IRGateway, BackendLookup>();
+  const lookupFor = (gateway: IRGateway): BackendLookup => {
+    let lookup = lookups.get(gateway);
+    if (lookup !== undefined) return lookup;
+    const backends = new Map<string, Backend>();
+    lookup = (name) => {
+      if (name === undefined) return undefined;
+      let backend = backends.get(name);
+      if (backend === undefined) {
+        const irBackend = gateway.backends[name];
+        if (irBackend === undefined) return undefined; // validateIR rules this out; answer as an invalid share
+        backend = cache === undefined ? new Backend(irBackend, registry, dns, gateway.certificates) : cache.backend(irBackend, () => new Backend(irBackend, registry, dns, gateway.certificates));
+        backends.set(name, backend);
+        for (const pool of backend.pools) endpointKeys.add(pool.key);
+        if (backend.externalHostname !== undefined) hostnames.add(backend.externalHostname);
+        if (backend.unsupported) unsupported.push({ backend: name, protocol: irBackend.tls === undefined ? irBackend.protocol : `${irBackend.protocol} over TLS` });
+      }
+      return backend;
+    };
+    lookups.set(gateway, lookup);
+    return lookup;
   };
 
   const ports = new Map<number, PortConfig>();
   for (const [portNumber, { entries }] of groups.http) {
     const merged = mergePorts(entries.map((entry) => entry.port));
-    const rules: RuleRuntime[] = [];
-    for (const { gateway, port } of entries) {
-      const backendFor = (name: string | undefined) => backendOf(gateway, name);
-      for (const rule of port.rules) {
-        if (cache === undefined) rules.push(compileRule(rule, backendFor));
-        else rules.push(cache.rule(rule, backendFor, () => compileRule(rule, backendFor)));
-      }
+    let rules: RuleRuntime[];
+    if (cache !== undefined) rules = cache.portRules(portNumber, entries, lookupFor, compileRule);
+    else {
+      rules = [];
+      for (const { gateway, port } of entries) for (const rule of port.rules) rules.push(compileRule(rule, lookupFor(gateway)));
     }
     const gatewayOfListener = new Map<string, string>();
     for (const { gateway, port } of entries) {
@@ -182,7 +186,7 @@ class FewShareBackends implements ShareBackends {
 
 const FEW_SHARES = 8;
 
-function shareBackends(shares: readonly IRWeightedBackend[], backendOf: (name: string | undefined) => Backend | undefined): ShareBackends {
+function shareBackends(shares: readonly IRWeightedBackend[], backendOf: BackendLookup): ShareBackends {
   const backends = shares.map((share) => backendOf(share.backend));
   if (shares.length <= FEW_SHARES) return new FewShareBackends(shares, backends);
   return new Map(shares.map((share, i) => [share, backends[i]]));
@@ -193,7 +197,7 @@ function shareBackends(shares: readonly IRWeightedBackend[], backendOf: (name: s
 const NO_RETRY_CODES: ReadonlySet<number> = new Set();
 const NO_MIRRORS: readonly MirrorTarget[] = [];
 
-function compileRule(irRule: IRHttpRule, backendOf: (name: string | undefined) => Backend | undefined): RuleRuntime {
+function compileRule(irRule: IRHttpRule, backendOf: BackendLookup): RuleRuntime {
   const rule = wireRule(irRule);
   const mirrors: MirrorTarget[] = [];
   for (const mirror of rule.mirrors) {
