@@ -110,7 +110,8 @@ describe('WebSocket over HTTP/2 extended CONNECT', () => {
     assert.equal(await ws.closed, 0);
     const record = records.find((r) => r.rule === 'httproute/default/ws/rule/0');
     assert.equal(record?.status, 200);
-    assert.equal(record?.method, 'GET');
+    assert.equal(record?.method, 'CONNECT');
+    assert.equal(record?.protocol, 'websocket');
     assert.equal(record?.path, '/ws/chat');
   });
 

@@ -36,6 +36,7 @@ export class Http2StreamRequest implements ClientRequest {
   readonly target: string;
   readonly headers: string[];
   readonly host: string | undefined;
+  readonly protocol: string | undefined;
   /** An extended CONNECT WebSocket, sent upstream as an HTTP/1.1 Upgrade. */
   readonly upgrade: boolean;
   readonly hasBody: boolean;
@@ -83,6 +84,7 @@ export class Http2StreamRequest implements ClientRequest {
       this.method = head.method;
       this.headers = head.headers;
       this.upgrade = false;
+      this.protocol = undefined;
       this.hasBody = !stream.endAfterHeaders;
     } else {
       // Routed and forwarded as the HTTP/1.1 request it stands for (RFC 8441 §5); what the
@@ -90,6 +92,7 @@ export class Http2StreamRequest implements ClientRequest {
       this.method = 'GET';
       this.headers = upgradeHeaders(head.headers, webSocketKey);
       this.upgrade = true;
+      this.protocol = 'websocket';
       this.hasBody = false;
     }
     this.chunkedBody = this.hasBody && !head.hasContentLength;

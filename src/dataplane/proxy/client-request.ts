@@ -15,6 +15,11 @@ export interface ClientRequest {
   readonly headers: string[];
   /** The Host (HTTP/2: :authority) as received; undefined when absent. */
   readonly host: string | undefined;
+  /**
+   * An HTTP/2 extended CONNECT's :protocol (RFC 8441); its `method` is then
+   * the GET it is routed and forwarded as, while the access log records CONNECT.
+   */
+  readonly protocol?: string;
   /** An HTTP/1.1 Upgrade was asked for. */
   readonly upgrade: boolean;
   readonly hasBody: boolean;

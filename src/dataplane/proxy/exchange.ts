@@ -310,6 +310,11 @@ export class Exchange implements BodySink, ResponseHandler, ResponseListener {
       this.#complete(this.#request.status, error.code);
       return;
     }
+    if (error.code === 'upgrade_failed') {
+      // The backend cannot take the upgrade at all (an h2c backend without extended CONNECT): no try would do better.
+      this.#fail(502, error.code, error.message);
+      return;
+    }
     // A kept-alive connection the backend closed as we reused it: the request
     // never reached the backend's application, so one immediate try on a new
     // connection does not count as a retry (idempotent requests only).

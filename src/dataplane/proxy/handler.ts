@@ -42,6 +42,8 @@ export interface RequestLogInfo {
   upstreamMs: number | undefined;
   /** Tries sent to the backend (retries included; 0 when Portico answered itself). */
   tries: number;
+  /** An HTTP/2 extended CONNECT's :protocol ("websocket"; method is then CONNECT); absent otherwise. */
+  protocol?: string;
   /** Stable error code (route_not_found, connect_refused, backend_timeout, ...). */
   error: string | undefined;
   /** The listener whose virtual host served the request (for a 421, the connection's listener); absent when none did. */
@@ -251,7 +253,9 @@ class LogContext {
   finish(outcome: ExchangeOutcome): void {
     const request = this.#request;
     this.#hook({
-      method: request.method,
+      // The method the client sent: an extended CONNECT is routed as GET (RFC 8441 §5) but logged as itself.
+      method: request.protocol === undefined ? request.method : 'CONNECT',
+      protocol: request.protocol,
       host: this.host,
       path: this.path,
       status: outcome.status,

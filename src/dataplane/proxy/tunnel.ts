@@ -3,7 +3,8 @@
 // when one side ends its sending, the other side's sending is ended too, and
 // the tunnel is torn down once both directions are done or either side fails.
 // The client side is a socket (HTTP/1.1 Upgrade) or an HTTP/2 stream (RFC 8441
-// extended CONNECT, where END_STREAM is the half-close).
+// extended CONNECT, where END_STREAM is the half-close); so is the backend side
+// (a socket, or an h2c backend's extended CONNECT stream).
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -29,7 +30,8 @@ export function openTunnel(client: TunnelEnd, backend: BackendTunnelEnd): () => 
     closed = true;
     if (client.abort !== undefined) client.abort();
     else client.socket.destroy();
-    backend.socket.destroy();
+    if (backend.abort !== undefined) backend.abort();
+    else backend.socket.destroy();
   };
   for (const socket of [client.socket, backend.socket]) {
     socket.on('error', close);

@@ -33,7 +33,7 @@ export interface ResponseHandler {
   onReadEnd(): boolean;
 }
 
-export type UpstreamErrorCode = 'upstream_reset' | 'upstream_protocol_error';
+export type UpstreamErrorCode = 'upstream_reset' | 'upstream_protocol_error' | 'upgrade_failed';
 
 export class UpstreamError extends Error {
   readonly code: UpstreamErrorCode;
@@ -75,8 +75,8 @@ export interface BackendStream {
   /** The response ended: give the way back (pool it or close it). */
   finish(): void;
   destroy(): void;
-  /** After a 101 (HTTP/1.1 only). */
-  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Duplex): void };
+  /** After a 101 (an h2c backend's extended CONNECT 2xx is handed on as one): the backend end of the tunnel; abort, when given, tears it down instead of destroy(). */
+  takeSocket(): { socket: Duplex; head: Buffer; relayTo(destination: Duplex): void; abort?(): void };
 }
 
 export class UpstreamConnection implements ResponseEvents, BackendStream {

@@ -59,3 +59,20 @@ export function regularHeaders(raw: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * A WebSocket Upgrade (`head` asks for `upgrade: websocket`) turned into the
+ * RFC 8441 request it stands for (§5): `:method CONNECT`, `:protocol
+ * websocket`, no Sec-WebSocket-Key (Version, Protocol and Extensions stay).
+ * Returns the key the client's Upgrade carried, to answer it as a 101 would;
+ * undefined (headers untouched) for any other request.
+ */
+export function toExtendedConnect(headers: OutgoingHttpHeaders, head: string): string | undefined {
+  const key = headers['sec-websocket-key'];
+  // Only a request with a key can be a WebSocket handshake: the head is searched for nothing else.
+  if (typeof key !== 'string' || !/\r\nupgrade:[ \t]*websocket[ \t]*\r\n/i.test(head)) return undefined;
+  headers[HTTP2_HEADER_METHOD] = 'CONNECT';
+  headers[':protocol'] = 'websocket';
+  delete headers['sec-websocket-key'];
+  return key;
+}

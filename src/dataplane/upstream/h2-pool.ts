@@ -32,11 +32,38 @@ class SessionEntry implements H2StreamOwner {
   idleSince: number;
   served = 0;
   readonly #now: () => number;
+  /** The backend's first SETTINGS frame has arrived ('connect' comes before it). */
+  #settingsReceived = false;
 
   constructor(session: ClientHttp2Session, now: () => number) {
     this.session = session;
     this.#now = now;
     this.idleSince = now();
+    session.once('remoteSettings', () => {
+      this.#settingsReceived = true;
+    });
+  }
+
+  whenRemoteSettings(callback: (received: boolean) => void): void {
+    const session = this.session;
+    if (this.#settingsReceived) {
+      process.nextTick(callback, true);
+      return;
+    }
+    if (session.closed || session.destroyed) {
+      process.nextTick(callback, false);
+      return;
+    }
+    const onSettings = (): void => {
+      session.off('close', onClose);
+      callback(true);
+    };
+    const onClose = (): void => {
+      session.off('remoteSettings', onSettings);
+      callback(false);
+    };
+    session.once('remoteSettings', onSettings);
+    session.once('close', onClose);
   }
 
   get usable(): boolean {

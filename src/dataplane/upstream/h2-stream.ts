@@ -5,14 +5,24 @@
 // HEADERS frame with END_STREAM, a streaming one (gRPC client or
 // bidirectional streams) opens at once and sends its body as it comes.
 // Trailers are passed on (gRPC's status travels in them).
+//
+// A WebSocket Upgrade goes out as RFC 8441 extended CONNECT, once the
+// backend's SETTINGS have announced it (SETTINGS_ENABLE_CONNECT_PROTOCOL;
+// without it the request fails before anything is sent, a 502). The
+// backend's 2xx opens the tunnel; it is handed to the exchange as the 101 it
+// stands for (§5), Sec-WebSocket-Accept made from the key the Upgrade
+// carried, so the client side answers it as it answers an HTTP/1.1 backend
+// (101 to an HTTP/1.1 client, 200 to an HTTP/2 one). The stream is then the
+// backend end of the tunnel (takeSocket) and keeps its session's stream
+// count up while open, so the idle sweep leaves the session alone.
 import { constants } from 'node:http2';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MessageHead } from '../http1/parser.ts';
 import { UpstreamError } from './connection.ts';
 import type { BackendStream, ResponseHandler } from './connection.ts';
-import { h2RequestHeaders, regularHeaders } from './h2-head.ts';
+import { webSocketAccept } from '../http2/extended-connect.ts';
+import { h2RequestHeaders, regularHeaders, toExtendedConnect } from './h2-head.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR } = constants;
 
@@ -20,7 +30,11 @@ const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR } = constants;
 export interface H2StreamOwner {
   streamOpened(): void;
   streamClosed(): void;
+  /** Calls back once the backend's first SETTINGS frame has arrived (true), or the session closed first (false). */
+  whenRemoteSettings(callback: (received: boolean) => void): void;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export class H2UpstreamStream implements BackendStream {
   readonly reused: boolean;
@@ -36,6 +50,8 @@ export class H2UpstreamStream implements BackendStream {
   #destroyed = false;
   #trailers: string[] = [];
   #counted = true;
+  /** For a WebSocket Upgrade: the client's Sec-WebSocket-Key (the request goes as extended CONNECT). */
+  #webSocketKey: string | undefined;
 
   constructor(session: ClientHttp2Session, owner: H2StreamOwner, reused: boolean) {
     this.#session = session;
@@ -54,8 +70,11 @@ export class H2UpstreamStream implements BackendStream {
 
   start(handler: ResponseHandler, _method: string, head: string): void {
     this.#handler = handler;
-    this.#headers = h2RequestHeaders(head);
-    process.nextTick(() => this.#open());
+    const headers = h2RequestHeaders(head);
+    this.#headers = headers;
+    this.#webSocketKey = toExtendedConnect(headers, head);
+    if (this.#webSocketKey === undefined) process.nextTick(() => this.#open());
+    else this.#owner.whenRemoteSettings((received) => this.#openTunnelStream(received));
   }
 
   write(chunk: Buffer, _chunked: boolean): boolean {
@@ -69,7 +88,8 @@ export class H2UpstreamStream implements BackendStream {
   }
 
   end(_chunked: boolean): void {
-    if (this.#destroyed || this.#ended) return;
+    // An Upgrade has no body, and its stream stays open for the tunnel: the client's half-close ends it (takeSocket).
+    if (this.#destroyed || this.#ended || this.#webSocketKey !== undefined) return;
     this.#ended = true;
     this.#stream?.end();
   }
@@ -102,9 +122,41 @@ export class H2UpstreamStream implements BackendStream {
     }
   }
 
-  takeSocket(): { socket: Socket; head: Buffer; relayTo(destination: Duplex): void } {
-    // onUpgrade is never called for an HTTP/2 stream (no 101 in HTTP/2): a bug if reached.
-    throw new Error('an HTTP/2 backend stream cannot be upgraded');
+  /** After the backend's 2xx to extended CONNECT: the stream is the backend end of the tunnel. */
+  takeSocket(): { socket: Duplex; head: Buffer; relayTo(destination: Duplex): void; abort(): void } {
+    const stream = this.#stream;
+    if (stream === undefined || this.#webSocketKey === undefined) throw new Error('only an open extended CONNECT stream is a tunnel'); // a bug if reached
+    this.#handler = undefined;
+    // No 'data' listener may read tunnel bytes before relayTo pipes them; pipe() resumes the stream.
+    stream.pause();
+    stream.removeAllListeners('data');
+    stream.removeAllListeners('end');
+    stream.removeAllListeners('drain');
+    return {
+      socket: stream,
+      head: EMPTY,
+      // pipe(): backpressure both ways, and the backend's END_STREAM ends the client side (half-close).
+      relayTo: (destination: Duplex) => stream.pipe(destination),
+      abort: () => {
+        if (!stream.closed) stream.close(NGHTTP2_CANCEL);
+      },
+    };
+  }
+
+  /** The Upgrade needs the backend to have announced extended CONNECT (RFC 8441 §3) before it is sent. */
+  #openTunnelStream(settingsReceived: boolean): void {
+    if (this.#destroyed || this.#headers === undefined) return;
+    if (!settingsReceived || this.#session.remoteSettings.enableConnectProtocol !== true) {
+      this.#headers = undefined;
+      this.#uncount();
+      const handler = this.#handler;
+      this.#handler = undefined;
+      this.#destroyed = true;
+      const message = settingsReceived ? 'the backend did not announce SETTINGS_ENABLE_CONNECT_PROTOCOL' : 'the HTTP/2 session closed before the backend\'s SETTINGS';
+      handler?.onUpstreamError(new UpstreamError(settingsReceived ? 'upgrade_failed' : 'upstream_reset', message, false, false));
+      return;
+    }
+    this.#open();
   }
 
   #open(): void {
@@ -146,6 +198,11 @@ export class H2UpstreamStream implements BackendStream {
     const status = Number(headers[constants.HTTP2_HEADER_STATUS]);
     this.#headReceived = true;
     const fields = regularHeaders(raw);
+    const key = this.#webSocketKey;
+    if (key !== undefined && status >= 200 && status < 300) {
+      this.#tunnelOpened(handler, fields, key);
+      return;
+    }
     // A response that ends with its headers (gRPC's Trailers-Only) has an empty body: saying so lets
     // the client side end it on its HEADERS frame too, rather than after an empty DATA frame.
     if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 && headers['content-length'] === undefined) fields.push('content-length', '0');
@@ -154,6 +211,18 @@ export class H2UpstreamStream implements BackendStream {
       status, statusMessage: '', upgrade: false, keepAlive: true,
     };
     handler.onResponseHead(head);
+  }
+
+  /** The 2xx to extended CONNECT, handed on as the 101 it stands for; the exchange then takes the tunnel. */
+  #tunnelOpened(handler: ResponseHandler, fields: string[], key: string): void {
+    this.#responseDone = true; // the response is the tunnel: its end is the tunnel's, not the exchange's
+    fields.push('connection', 'upgrade', 'upgrade', 'websocket', 'sec-websocket-accept', webSocketAccept(key));
+    handler.onResponseHead({
+      versionMajor: 2, versionMinor: 0, headers: fields, method: '', target: '',
+      status: 101, statusMessage: '', upgrade: true, keepAlive: false,
+    });
+    // The exchange may have refused the answer (and destroyed this stream) instead.
+    if (this.#handler === handler && !this.#destroyed) handler.onUpgrade();
   }
 
   #onEnd(): void {
