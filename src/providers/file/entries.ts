@@ -15,24 +15,25 @@ export type FileEntry = Content & {
   parse: ParseResult;
 };
 
-/** The text of a file, or why it could not be read. */
-export type Content = { text: string; unreadable?: undefined } | { text?: undefined; unreadable: string };
+/** The text of a file, or why it could not be read; and when the read began (wall clock, ms). */
+export type Content = ({ text: string; unreadable?: undefined } | { text?: undefined; unreadable: string }) & { readAtMs: number };
 
 /** A file's content, or undefined when it no longer exists. Never throws. */
 export function readContent(file: ManifestFile): Content | undefined {
+  const readAtMs = Date.now();
   try {
-    return { text: readManifest(file.abs) };
+    return { text: readManifest(file.abs), readAtMs };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    return { unreadable: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` };
+    return { unreadable: `cannot read the file: ${error instanceof Error ? error.message : String(error)}`, readAtMs };
   }
 }
 
 /** The entry for `file` with `content`; `changed` is false when the content is what `previous` had. */
 export function entryOf(file: ManifestFile, content: Content, previous?: FileEntry): { entry: FileEntry; changed: boolean } {
   if (previous !== undefined && previous.text === content.text && previous.unreadable === content.unreadable) {
-    return { entry: { ...previous, stat: file }, changed: false };
+    return { entry: { ...previous, stat: file, readAtMs: content.readAtMs }, changed: false };
   }
   return { entry: { rel: file.rel, stat: file, ...content, parse: parse(file, content, previous) }, changed: true };
 }
