@@ -7,7 +7,7 @@
 // 502; a backend's refusal passes on as it is.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer as createH2Server } from 'node:http2';
+import { constants, createServer as createH2Server } from 'node:http2';
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import type { Socket } from 'node:net';
@@ -25,6 +25,10 @@ interface TunnelBackend {
   seen: IncomingHttpHeaders[];
   /** What each tunnel sent before its END_STREAM, by :path. */
   received: Map<string, Promise<string>>;
+  /** The RST_STREAM code each tunnel closed with (0: none), by :path. */
+  closed: Map<string, Promise<number>>;
+  /** HTTP/2 sessions accepted so far. */
+  sessions(): number;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,10 @@ async function startTunnelBackend(connectProtocol: boolean): Promise<TunnelBacke
   const sessions = new Set<ServerHttp2Session>();
   const seen: IncomingHttpHeaders[] = [];
   const received = new Map<string, Promise<string>>();
+  const closed = new Map<string, Promise<number>>();
+  let accepted = 0;
   server.on('session', (session: ServerHttp2Session) => {
+    accepted++;
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
@@ -51,6 +58,7 @@ async function startTunnelBackend(connectProtocol: boolean): Promise<TunnelBacke
       stream.end('not here');
       return;
     }
+    closed.set(path, new Promise((resolve) => stream.on('close', () => resolve(stream.rstCode ?? 0))));
     let text = '';
     stream.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
@@ -68,7 +76,8 @@ async function startTunnelBackend(connectProtocol: boolean): Promise<TunnelBacke
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return {
-    port: address.port, seen, received,
+    port: address.port, seen, received, closed,
+    sessions: () => accepted,
     async close() {
       for (const session of sessions) session.destroy();
       server.close();
@@ -232,5 +241,38 @@ describe('WebSocket to an h2c backend (extended CONNECT upstream)', () => {
     assert.equal(unable.seen.length, before);
     const logged = records.filter((r) => r.path.startsWith('/unable/'));
     assert.deepEqual(logged.map((r) => [r.status, r.error]), [[502, 'upgrade_failed'], [502, 'upgrade_failed']]);
+  });
+});
+
+describe('an open tunnel to an h2c backend', () => {
+  let able: TunnelBackend;
+  let dp: RunningDataPlane;
+
+  before(async () => {
+    able = await startTunnelBackend(true);
+    dp = await startDataPlane((port) => buildIR(port, [
+      { path: { type: 'PathPrefix', value: '/' }, rule: rule('able', { backends: [to('able')] }) },
+    ], [backend('able', [able.port], { protocol: 'h2c' })]), { limits: { upstreamIdleTimeoutMs: 100 } });
+  });
+  after(async () => {
+    await dp.close();
+    await able.close();
+  });
+
+  it('keeps its session past the upstream idle timeout (a later request shares it), and a client gone resets it with CANCEL', async () => {
+    const client = http1Upgrade(dp.port, '/echo/idle', 'AAAAAAAAAAAAAAAAAAAAAA==');
+    await client.waitFor('\r\n\r\n');
+    // Several idle timeouts (and sweeps) pass with the tunnel open but silent.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    client.socket.write('still here');
+    await client.waitFor('still here');
+    const second = http1Upgrade(dp.port, '/echo/second', 'AAAAAAAAAAAAAAAAAAAAAA==');
+    await second.waitFor('\r\n\r\n');
+    assert.equal(able.sessions(), 1, 'the session with an open tunnel was not swept');
+    // A TCP reset (not a FIN, which is a half-close) is the client gone.
+    second.socket.resetAndDestroy();
+    assert.equal(await able.closed.get('/echo/second'), constants.NGHTTP2_CANCEL);
+    client.socket.resetAndDestroy();
+    assert.equal(await able.closed.get('/echo/idle'), constants.NGHTTP2_CANCEL);
   });
 });

@@ -4,6 +4,7 @@
 // and sent to the backend as the HTTP/1.1 Upgrade it stands for (§5): GET,
 // `upgrade: websocket`, and a Sec-WebSocket-Key Portico makes (an HTTP/2
 // client sends none), whose Sec-WebSocket-Accept Portico checks on the 101.
+// (An h2c backend gets extended CONNECT in its turn: upstream/h2-stream.ts.)
 // Other :protocol values are refused with 403, as Envoy refuses an upgrade
 // its route does not allow ("upgrade_failed"); Envoy Gateway allows only
 // websocket.
