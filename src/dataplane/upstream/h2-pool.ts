@@ -34,6 +34,8 @@ class SessionEntry implements H2StreamOwner {
   readonly #now: () => number;
   /** The backend's first SETTINGS frame has arrived ('connect' comes before it). */
   #settingsReceived = false;
+  /** Streams waiting for that frame (WebSocket upgrades: extended CONNECT must be announced first). */
+  #settingsWaiters: ((received: boolean) => void)[] = [];
 
   constructor(session: ClientHttp2Session, now: () => number) {
     this.session = session;
@@ -41,29 +43,21 @@ class SessionEntry implements H2StreamOwner {
     this.idleSince = now();
     session.once('remoteSettings', () => {
       this.#settingsReceived = true;
+      this.#wake(true);
     });
+    session.once('close', () => this.#wake(false));
   }
 
   whenRemoteSettings(callback: (received: boolean) => void): void {
     const session = this.session;
-    if (this.#settingsReceived) {
-      process.nextTick(callback, true);
-      return;
-    }
-    if (session.closed || session.destroyed) {
-      process.nextTick(callback, false);
-      return;
-    }
-    const onSettings = (): void => {
-      session.off('close', onClose);
-      callback(true);
-    };
-    const onClose = (): void => {
-      session.off('remoteSettings', onSettings);
-      callback(false);
-    };
-    session.once('remoteSettings', onSettings);
-    session.once('close', onClose);
+    if (this.#settingsReceived || session.closed || session.destroyed) process.nextTick(callback, this.#settingsReceived);
+    else this.#settingsWaiters.push(callback);
+  }
+
+  #wake(received: boolean): void {
+    const waiters = this.#settingsWaiters;
+    this.#settingsWaiters = [];
+    for (const callback of waiters) callback(received);
   }
 
   get usable(): boolean {
