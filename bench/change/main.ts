@@ -24,7 +24,7 @@ const PARTS = ['status', 'endpoints', 'edits', 'propagation'] as const;
 
 const usage = `usage: npm run bench:change -- [--quick] [--part ${PARTS.join(',')}] [--json FILE]
                                  [--routes N] [--edits N] [--endpoint-steps N] [--status-routes N]
-                                 [--rate N] [--workers N]
+                                 [--rate N] [--workers N] [--keep]
 
   --quick             a smoke run: 200 routes, 100 edits, 5 endpoint changes, 200 status routes
   --part              only these parts (default: all)
@@ -35,6 +35,8 @@ const usage = `usage: npm run bench:change -- [--quick] [--part ${PARTS.join(','
   --rate N            steady client's requests/s during edits and churn (default 1000)
   --workers N         Portico worker processes (default 1; more need both cores)
   --json FILE         also write the results and targets as JSON
+  --keep              keep the working folder (each part's config and Portico's JSON log, with
+                      every reload's translateMs and applyMs) and print where it is
 `;
 
 function positive(value: string | undefined, fallback: number, flag: string): number {
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
       'status-routes': { type: 'string' },
       rate: { type: 'string' },
       workers: { type: 'string' },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -116,7 +119,10 @@ async function main(): Promise<number> {
     });
   } finally {
     await stopAll();
-    await rm(dir, { recursive: true, force: true });
+    if (values.keep) {
+      benchDir = undefined;
+      process.stdout.write(`kept ${dir}\n`);
+    } else await rm(dir, { recursive: true, force: true });
   }
   process.stdout.write(`\nResults\n${describeResults(results).map((line) => `  ${line}`).join('\n')}\n\n`);
   const targets = changeTargets(results, parts);

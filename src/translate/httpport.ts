@@ -10,9 +10,9 @@
 // pattern gets a virtual host even without routes, so its hosts answer 404
 // instead of reaching a less specific listener.
 //
-// Rules: one per route rule on the port, in route then rule order, shared by
-// the matches of all virtual hosts; the RequestRedirect port is resolved for
-// this port.
+// Rules: one per route rule on the port, in route then rule order (routes
+// oldest first, so a new route's rules come last), shared by the matches of
+// all virtual hosts; the RequestRedirect port is resolved for this port.
 //
 // An HttpPortBuilder builds its port again on every run, told which routes
 // changed on which listener (route-table.ts), and redoes only that: a route's
@@ -24,7 +24,7 @@ import type { IRHttpMatch, IRHttpPort, IRHttpRule, IRVirtualHost } from '../ir/t
 import { ANY_HOST, coveringPatterns, hostnameCovers, isWildcard } from './hostname.ts';
 import type { ListenerContext } from './listener.ts';
 import type { PrecedenceKey } from './precedence.ts';
-import { comparePrecedenceKeys, precedenceKey } from './precedence.ts';
+import { compareAge, comparePrecedenceKeys, precedenceKey } from './precedence.ts';
 import { resolveRedirect } from './redirect.ts';
 import type { BackendTarget, CompiledMatch, CompiledRoute, CompiledRule } from './route-model.ts';
 import { sameTarget } from './backendref.ts';
@@ -60,9 +60,17 @@ interface RouteRules {
   offset: number;
 }
 
-/** A route of the port, in the port's route order (by key). */
+/**
+ * A route of the port, in the port's route order: oldest first (by
+ * creationTimestamp), then by key. Rule indexes follow that order, so a new
+ * route (the newest) appends its rules and every other rule keeps its index:
+ * the matches that name them stay the same IR objects, and the data plane
+ * recompiles only what the new route touches. Ordered by key alone, a route
+ * added among thousands moved the index of every rule after it.
+ */
 interface PortRoute {
   key: string;
+  age: string | undefined;
   ruleSet: RouteRules;
 }
 
@@ -136,7 +144,7 @@ function updateSorted(sorted: readonly string[], removed: readonly string[], add
 }
 
 function comparePortRoutes(a: PortRoute, b: PortRoute): number {
-  return compareText(a.key, b.key);
+  return compareAge(a.age, b.age) || compareText(a.key, b.key);
 }
 
 function sameTargets(a: readonly BackendTarget[], b: readonly BackendTarget[]): boolean {
@@ -387,13 +395,17 @@ export class HttpPortBuilder {
       const entry = this.#routes.get(key);
       const ruleSet = route === undefined ? undefined : this.#rulesOf(route);
       if (entry?.ruleSet === ruleSet) continue;
-      if (entry === undefined) {
-        const fresh = { key, ruleSet: ruleSet as RouteRules };
-        this.#routes.set(key, fresh);
-        added.push(fresh);
-      } else if (ruleSet === undefined) {
+      const age = route?.info.creationTimestamp;
+      if (entry !== undefined && (ruleSet === undefined || entry.age !== age)) {
+        // Gone, or back with another creationTimestamp (its place in the order moves).
         this.#routes.delete(key);
         removed.push(entry);
+      }
+      if (ruleSet === undefined) continue;
+      if (entry === undefined || entry.age !== age) {
+        const fresh = { key, age, ruleSet };
+        this.#routes.set(key, fresh);
+        added.push(fresh);
       } else {
         replaced.push({ entry, before: entry.ruleSet });
         entry.ruleSet = ruleSet;

@@ -32,7 +32,8 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
-function compareAge(a: string | undefined, b: string | undefined): number {
+/** Older first; no creationTimestamp counts as newest. */
+export function compareAge(a: string | undefined, b: string | undefined): number {
   if (a === b) return 0;
   if (a === undefined) return 1;
   if (b === undefined) return -1;

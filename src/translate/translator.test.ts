@@ -158,6 +158,31 @@ test('an edited route: the other routes keep their status objects, the IR its un
   assert.deepEqual(third.statuses.map((s, i) => s === second.statuses[i]), second.statuses.map(() => true));
 });
 
+test('a new route (the newest) appends its rules: every other rule keeps its index, every other match its IR object', () => {
+  const dated = fixture('matching-across-routes');
+  const resources = { ...dated, httpRoutes: dated.httpRoutes.map((route) => ({ ...route, metadata: { ...route.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } })) };
+  const [template] = resources.httpRoutes;
+  assert.ok(template !== undefined);
+  // Named to sort first by name: the port's rules follow age, not names.
+  const newest = { ...template, metadata: { ...template.metadata, name: 'aaa-newest', creationTimestamp: '2026-06-01T00:00:00Z' } };
+  const translator = createTranslator();
+  const first = translator.translate(resources, options);
+  const withNew = { ...resources, httpRoutes: [...resources.httpRoutes, newest] };
+  const second = translator.translate(withNew, options);
+  assert.equal(JSON.stringify(second), JSON.stringify(translate(withNew, options)));
+
+  const httpPorts = (result: typeof first) => result.ir.gateways.flatMap((g) => g.ports.flatMap((p) => (p.kind === 'http' ? [p] : [])));
+  httpPorts(first).forEach((before, i) => {
+    const after = httpPorts(second)[i];
+    assert.ok(after !== undefined);
+    assert.deepEqual(after.rules.slice(0, before.rules.length).map((rule, r) => rule === before.rules[r]), before.rules.map(() => true), `${before.name}: the old rules keep their places`);
+    assert.ok(after.rules.slice(before.rules.length).every((rule) => rule.route.name === 'aaa-newest'), 'the new rules come last');
+    const oldMatches = new Set(before.virtualHosts.flatMap((vhost) => vhost.matches));
+    const kept = new Set(after.virtualHosts.flatMap((vhost) => vhost.matches).filter((match) => oldMatches.has(match)));
+    assert.equal(kept.size, oldMatches.size, `${before.name}: every old match is the same object`);
+  });
+});
+
 test('an EndpointSlice change: only the backend changes; rules and virtual hosts stay the same objects', () => {
   const resources = fixture('backends-endpoints');
   const translator = createTranslator();

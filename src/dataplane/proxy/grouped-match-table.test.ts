@@ -83,7 +83,21 @@ test('a one-route change recompiles the groups of its old and new path; the othe
   assert.equal(get('/svc-8/x'), vhost.matches[8]);
 });
 
-test('compiled edit after edit (matches added, removed, moved, rules replaced), a table in groups agrees with the whole table', () => {
+test('a new route (its rule appended, its match among the others) recompiles only its own group', () => {
+  const specs = Array.from({ length: 300 }, (_, i) => entry({ type: 'PathPrefix', value: `/r${i}/` }, `route-${i}`));
+  const port = buildPort({ '*': specs });
+  const vhost = port.virtualHosts[0] as IRVirtualHost;
+  const first = compileGroupedTable(vhost, port.rules, undefined);
+  const rules = [...port.rules, { ...(port.rules[0] as (typeof port.rules)[number]), name: 'route-new' }];
+  const added: IRHttpMatch = { path: { type: 'PathPrefix', value: '/new/' }, headers: [], queryParams: [], rule: rules.length - 1 };
+  const second = compileGroupedTable({ ...vhost, matches: [...vhost.matches.slice(0, 120), added, ...vhost.matches.slice(120)] }, rules, first.grouped);
+  for (const key of ['r0', 'r119', 'r120', 'r299']) assert.equal(groupIn(second.grouped, key), groupIn(first.grouped, key), `${key} kept`);
+  assert.deepEqual(groupIn(second.grouped, 'new')?.matches, [added]);
+  assert.equal(second.grouped.groups.base, first.grouped.groups.base, 'the shared base map is not copied');
+  assert.equal(second.table.lookup({ method: 'GET', host: 'x', path: '/new/x', query: '', headers: [] })?.rule, rules[300]);
+});
+
+test('compiled edit after edit (matches added, removed, moved; rules replaced, appended, removed), a table in groups agrees with the whole table', () => {
   const random = prng(11);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const values = ['/', '/a', '/a/', '/a/b', '/ab', '/b/a', '/b', '/c', '/c/a', '/d', '//', 'a'];
@@ -106,8 +120,19 @@ test('compiled edit after edit (matches added, removed, moved, rules replaced), 
         const at = Math.floor(random() * matches.length);
         if (roll < 0.3) matches.splice(at, 0, newMatch(rules.length));
         else if (roll < 0.55 && matches.length > 1) matches.splice(at, 1);
-        else if (roll < 0.8) matches[at] = newMatch(rules.length);
-        else {
+        else if (roll < 0.7) matches[at] = newMatch(rules.length);
+        else if (roll < 0.76) {
+          // A new route: its rule comes last and its match goes in among the others.
+          rules.push({ ...(rules[0] as (typeof rules)[number]) });
+          matches.splice(at, 0, { ...newMatch(1), rule: rules.length - 1 });
+        } else if (roll < 0.8 && rules.length > 1) {
+          // A route gone: its matches go, and every later rule moves down one (the translator
+          // makes a new match object for each match whose rule index moved).
+          const gone = Math.floor(random() * rules.length);
+          rules.splice(gone, 1);
+          matches = matches.filter((match) => match.rule !== gone).map((match) => (match.rule > gone ? { ...match, rule: match.rule - 1 } : match));
+          if (matches.length === 0) matches.push(newMatch(rules.length));
+        } else {
           const index = Math.floor(random() * rules.length);
           rules[index] = { ...(rules[index] as (typeof rules)[number]) };
         }

@@ -186,7 +186,11 @@ function membersNow(vhost: IRVirtualHost, last: Grouped, dirty: ReadonlySet<Grou
 function regroup(vhost: IRVirtualHost, rules: readonly IRHttpRule[], last: Grouped): Groups | undefined {
   const limit = Math.min(MAX_CHANGES, Math.max(8, vhost.matches.length >> 3));
   const matchChanges = changes(last.matches, vhost.matches, limit);
-  if (matchChanges === undefined || last.rules.length !== rules.length) return undefined;
+  if (matchChanges === undefined) return undefined;
+  // Rules may come and go (a new route appends its rules): a match that is
+  // the same object names the same index, and the translator makes a new
+  // match when its rule's index moves; so a kept match names another rule
+  // only where a new rule object took its index, which `ruleChanges` lists.
   const ruleChanges = changes(last.rules, rules, limit);
   if (ruleChanges === undefined) return undefined;
   const dirty = new Set<GroupKey>();
