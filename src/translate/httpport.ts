@@ -383,8 +383,8 @@ export class HttpPortBuilder {
 
   /**
    * The port's routes and rules after routes changed: 'none'; 'patched' when
-   * only routes with as many rules as before changed (every other rule keeps
-   * its index); 'layout' when rules moved.
+   * no rule moved (routes changed keeping as many rules, or only routes newer
+   * than every other came); 'layout' when rules moved.
    */
   #updateRoutes(keys: ReadonlySet<string>): 'none' | 'patched' | 'layout' {
     const removed: PortRoute[] = [];
@@ -423,7 +423,24 @@ export class HttpPortBuilder {
       if (!replaced.every(({ entry, before }) => sameTargets(entry.ruleSet.backends, before.backends))) this.#backends = this.#routeOrder.flatMap((entry) => entry.ruleSet.backends);
       return 'patched';
     }
-    this.#routeOrder = mergeSorted(removeSorted(this.#routeOrder, removed, comparePortRoutes), added.sort(comparePortRoutes), comparePortRoutes);
+    added.sort(comparePortRoutes);
+    const last = this.#routeOrder[this.#routeOrder.length - 1];
+    const first = added[0];
+    if (removed.length === 0 && replaced.length === 0 && first !== undefined && (last === undefined || comparePortRoutes(last, first) < 0)) {
+      // Only newer routes came (the usual add): their rules go after every other, which keep their indexes.
+      const rules = [...this.#rules];
+      const backends = [...this.#backends];
+      for (const entry of added) {
+        entry.ruleSet.offset = rules.length;
+        for (const rule of entry.ruleSet.rules) rules.push(rule);
+        for (const backend of entry.ruleSet.backends) backends.push(backend);
+      }
+      this.#routeOrder = [...this.#routeOrder, ...added];
+      this.#rules = rules;
+      this.#backends = backends;
+      return 'patched';
+    }
+    this.#routeOrder = mergeSorted(removeSorted(this.#routeOrder, removed, comparePortRoutes), added, comparePortRoutes);
     const rules: IRHttpRule[] = [];
     const backends: BackendTarget[] = [];
     for (const { ruleSet } of this.#routeOrder) {

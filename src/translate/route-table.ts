@@ -120,10 +120,17 @@ export class RouteTable {
     const added: Slot[] = [];
     const newKeys = new Set<string>();
     let marked = 0;
+    // Last run's list followed in step: an object where it was, or one place on (one gone before it), is found without
+    // building its key; after a new object the walk waits for the old list to go on (one added before it).
+    let at = 0;
     for (let i = 0; i < objects.length; i++) {
       const object = objects[i] as AnyRoute;
-      // The same object at the same place: its slot without building its key.
-      const last = lastObjects[i] === object ? lastSlots[i] : undefined;
+      let last: Slot | undefined;
+      if (lastObjects[at] === object) last = lastSlots[at++];
+      else if (lastObjects[at + 1] === object) {
+        last = lastSlots[at + 1];
+        at += 2;
+      }
       const placed = last?.live === true ? last : undefined;
       const key = placed?.key ?? routeKeyOf(object);
       const slot = placed ?? this.#slots.get(key);

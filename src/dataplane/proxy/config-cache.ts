@@ -142,6 +142,7 @@ export class CompileCache {
     const entries: RuleEntry[] = [];
     const runtimes: RuleRuntime[] = [];
     let next = 0;
+    let found = 0;
     let positions: Map<IRHttpRule, number> | undefined;
     for (const { gateway, port } of sources) {
       const backendFor = lookupFor(gateway);
@@ -149,10 +150,13 @@ export class CompileCache {
         let entry: RuleEntry | undefined;
         if (last !== undefined) {
           let at: number | undefined = last.rules[next] === rule ? next : undefined;
-          if (at === undefined) at = (positions ??= positionsOf(last.rules)).get(rule);
+          // Once every rule of last compile's list was found, the rest are new (a new route's rules come last):
+          // no table of positions is made to look for them.
+          if (at === undefined && found < last.rules.length) at = (positions ??= positionsOf(last.rules)).get(rule);
           if (at !== undefined) {
             entry = last.entries[at];
             next = at + 1;
+            found++;
           }
         }
         if (entry !== undefined && !sameBackends(entry.backends, rule, backendFor)) entry = undefined;
