@@ -20,6 +20,9 @@ import { baseFiles, routeFile, routePath, scaleRouteYaml, writeFiles, writeRoute
 import { heapUsedBytes, sampleUsage } from './sampler.ts';
 import type { UsageSummary } from './sampler.ts';
 
+/** A measured change slower than this is printed with its file and time. */
+const SLOW_CHANGE_MS = 50;
+
 export interface ChurnOptions {
   dir: string;
   cores: string;
@@ -91,10 +94,15 @@ export async function measureChurn(options: ChurnOptions): Promise<ChurnResult> 
         const i = steadyRoutes + Math.floor(Math.random() * (options.routes - steadyRoutes));
         const next = performance.now() + 1000;
         const start = performance.now();
+        const startedAt = new Date().toISOString();
         await writeFile(join(configDir, routeFile(i, options.namespaces)), scaleRouteYaml(i, options.namespaces, { pathVersion: change }));
         const served = await probe.until(`${routePath(i, change)}x`, (answer) => answer.status === 200, 10_000);
         if (served.at === undefined) unserved++;
-        else changes.push(served.at - start);
+        else {
+          changes.push(served.at - start);
+          // Named, so that Portico's log (--keep) can tell what ran meanwhile.
+          if (served.at - start > SLOW_CHANGE_MS) options.progress(`    slow change: ${routeFile(i, options.namespaces)} written at ${startedAt}, served after ${(served.at - start).toFixed(1)} ms`);
+        }
         if (change % 5 === 0) await sampleHeap();
         if (change % 10 === 0) options.progress(`    ${change} measured changes: p50 ${percentiles(changes).p50.toFixed(1)} ms`);
         await sleep(Math.max(0, next - performance.now()));

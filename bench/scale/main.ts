@@ -20,7 +20,7 @@ const PARTS = ['churn', 'large'] as const;
 
 const usage = `usage: npm run bench:scale -- [--quick] [--part churn,large] [--json FILE]
                                 [--churn-routes N] [--namespaces N] [--churn-seconds N] [--churn-per-second N]
-                                [--routes N] [--listener-sets N] [--rate N] [--workers N]
+                                [--routes N] [--listener-sets N] [--rate N] [--workers N] [--keep]
 
   --quick              a smoke run: 1,000 routes churned for 10 s, 5,000 routes loaded
   --part               only these parts (default: both)
@@ -33,6 +33,8 @@ const usage = `usage: npm run bench:scale -- [--quick] [--part churn,large] [--j
   --rate N             steady client requests/s during the churn (default 500)
   --workers N          Portico worker processes (default 1)
   --json FILE          also write the results and targets as JSON
+  --keep               keep the working folder (config and Portico's JSON log, with every reload's
+                       translateMs and applyMs) and print where it is
 `;
 
 function positive(value: string | undefined, fallback: number, flag: string, allowZero = false): number {
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
       'listener-sets': { type: 'string' },
       rate: { type: 'string' },
       workers: { type: 'string' },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -115,7 +118,10 @@ async function main(): Promise<number> {
     }
   } finally {
     await stopAll();
-    await rm(dir, { recursive: true, force: true });
+    if (values.keep) {
+      benchDir = undefined;
+      process.stdout.write(`kept ${dir}\n`);
+    } else await rm(dir, { recursive: true, force: true });
   }
   process.stdout.write(`\nResults\n${describeScale(churn, large).map((line) => `  ${line}`).join('\n')}\n\n`);
   const targets = scaleTargets(churn, large, why);
