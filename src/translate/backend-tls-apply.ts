@@ -88,8 +88,9 @@ export class BackendTlsApplier {
   #gateways = new Map<string, GatewayMemo>();
   #nextGateways = new Map<string, GatewayMemo>();
 
-  begin(policies: readonly BackendTLSPolicy[], index: ResourceIndex): void {
-    this.#selection = selectPolicies(policies);
+  /** `selection`: the index's own (resource-index.ts), so the policies are sorted and indexed once per change of them. */
+  begin(selection: PolicySelection, index: ResourceIndex): void {
+    this.#selection = selection;
     this.#index = index;
     this.#validations = new Map();
     this.#ancestors = new Map();

@@ -113,6 +113,8 @@ export interface IndexedResources {
   index: ResourceIndex;
   /** Kinds whose objects differ from the previous snapshot's (every kind, the first time). */
   changed: ReadonlySet<IndexedKind>;
+  /** The BackendTLSPolicies by target, as `index.backendTlsPolicy` answers from (made again only when they change). */
+  policies: PolicySelection;
 }
 
 /** Builds each snapshot's index, reusing the tables of kinds that did not change. */
@@ -153,6 +155,7 @@ export class ResourceIndexer {
     const namespaces = this.#namespaces;
     return {
       changed,
+      policies: tables.policies,
       index: {
         service: (namespace, name) => tables.services.get(key(namespace, name)),
         endpointSlices: (namespace, serviceName) => tables.slices.get(key(namespace, serviceName)) ?? EMPTY,

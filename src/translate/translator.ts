@@ -82,7 +82,7 @@ export function createTranslator(): Translator {
 
   return {
     translate(resources, options) {
-      const { index, changed } = indexer.index(resources);
+      const { index, changed, policies } = indexer.index(resources);
       const clock = (meta: { generation?: number }) => ({ now: options.now, generation: meta.generation });
       const statuses: StatusUpdate[] = [];
       interner.begin();
@@ -117,7 +117,7 @@ export function createTranslator(): Translator {
       // Gateway statuses (after attachment, for attachedRoutes; with their certificates and client CAs) and the IR.
       const irGateways: IRGateway[] = [];
       tlsResolver.begin();
-      backendTls.begin(resources.backendTLSPolicies, index);
+      backendTls.begin(policies, index);
       for (const gateway of gateways.values()) {
         for (const listener of gateway.allListeners) listener.attachedRoutes = routes.attachments.get(listener)?.size ?? 0;
         const tls = tlsResolver.resolve(gateway, index, options.now);
