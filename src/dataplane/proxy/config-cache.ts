@@ -146,13 +146,19 @@ export class CompileCache {
     let positions: Map<IRHttpRule, number> | undefined;
     for (const { gateway, port } of sources) {
       const backendFor = lookupFor(gateway);
-      for (const rule of port.rules) {
+      for (let i = 0; i < port.rules.length; i++) {
+        const rule = port.rules[i] as IRHttpRule;
         let entry: RuleEntry | undefined;
         if (last !== undefined) {
           let at: number | undefined = last.rules[next] === rule ? next : undefined;
-          // Once every rule of last compile's list was found, the rest are new (a new route's rules come last):
-          // no table of positions is made to look for them.
-          if (at === undefined && found < last.rules.length) at = (positions ??= positionsOf(last.rules)).get(rule);
+          if (at === undefined && last.rules[next + 1] === port.rules[i + 1] && next + 1 < last.rules.length) {
+            // Replaced in place (an edited route's rule): the lists go on in step after it.
+            next++;
+          } else if (at === undefined && found < last.rules.length) {
+            // Once every rule of last compile's list was found, the rest are new (a new route's rules come last):
+            // no table of positions is made to look for them.
+            at = (positions ??= positionsOf(last.rules)).get(rule);
+          }
           if (at !== undefined) {
             entry = last.entries[at];
             next = at + 1;
