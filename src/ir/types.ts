@@ -50,7 +50,12 @@ export interface IRHttpPort {
    * routes with less specific hostnames on the same listener).
    */
   virtualHosts: IRVirtualHost[];
-  /** Actions, shared by the matches of all virtual hosts on this port. */
+  /**
+   * Actions, shared by the matches of all virtual hosts on this port; their
+   * order means nothing for routing (matches carry precedence). Routes come
+   * oldest first, so a new route's rules are appended and no other rule's
+   * index moves (translate/httpport.ts).
+   */
   rules: IRHttpRule[];
   /**
    * Present when the port speaks TLS first (HTTPS listeners, TLS listeners, or
