@@ -412,32 +412,26 @@ export class HttpPortBuilder {
       }
     }
     if (removed.length === 0 && added.length === 0 && replaced.length === 0) return 'none';
-    if (removed.length === 0 && added.length === 0 && replaced.every(({ entry, before }) => entry.ruleSet.rules.length === before.rules.length)) {
-      // Rules replaced in place: the others keep their indexes, and the backends stay unless these routes name others.
+    added.sort(comparePortRoutes);
+    const last = this.#routeOrder[this.#routeOrder.length - 1];
+    const first = added[0];
+    const appended = first === undefined || last === undefined || comparePortRoutes(last, first) < 0;
+    if (removed.length === 0 && appended && replaced.every(({ entry, before }) => entry.ruleSet.rules.length === before.rules.length)) {
+      // No rule moves: routes edited keeping as many rules are replaced in place, and routes newer than every
+      // other (the usual add) go after them; the backends stay unless the edited routes name others.
       const rules = [...this.#rules];
       for (const { entry, before } of replaced) {
         entry.ruleSet.offset = before.offset;
         entry.ruleSet.rules.forEach((rule, i) => (rules[before.offset + i] = rule));
       }
-      this.#rules = rules;
-      if (!replaced.every(({ entry, before }) => sameTargets(entry.ruleSet.backends, before.backends))) this.#backends = this.#routeOrder.flatMap((entry) => entry.ruleSet.backends);
-      return 'patched';
-    }
-    added.sort(comparePortRoutes);
-    const last = this.#routeOrder[this.#routeOrder.length - 1];
-    const first = added[0];
-    if (removed.length === 0 && replaced.length === 0 && first !== undefined && (last === undefined || comparePortRoutes(last, first) < 0)) {
-      // Only newer routes came (the usual add): their rules go after every other, which keep their indexes.
-      const rules = [...this.#rules];
-      const backends = [...this.#backends];
       for (const entry of added) {
         entry.ruleSet.offset = rules.length;
         for (const rule of entry.ruleSet.rules) rules.push(rule);
-        for (const backend of entry.ruleSet.backends) backends.push(backend);
       }
-      this.#routeOrder = [...this.#routeOrder, ...added];
+      if (added.length > 0) this.#routeOrder = [...this.#routeOrder, ...added];
       this.#rules = rules;
-      this.#backends = backends;
+      if (!replaced.every(({ entry, before }) => sameTargets(entry.ruleSet.backends, before.backends))) this.#backends = this.#routeOrder.flatMap((entry) => entry.ruleSet.backends);
+      else if (added.length > 0) this.#backends = [...this.#backends, ...added.flatMap((entry) => entry.ruleSet.backends)];
       return 'patched';
     }
     this.#routeOrder = mergeSorted(removeSorted(this.#routeOrder, removed, comparePortRoutes), added, comparePortRoutes);

@@ -181,6 +181,19 @@ test('a new route (the newest) appends its rules: every other rule keeps its ind
     const kept = new Set(after.virtualHosts.flatMap((vhost) => vhost.matches).filter((match) => oldMatches.has(match)));
     assert.equal(kept.size, oldMatches.size, `${before.name}: every old match is the same object`);
   });
+
+  // An edit (as many rules as before) and a newer route in the same snapshot: still no relayout.
+  const [edited, ...unedited] = withNew.httpRoutes;
+  assert.ok(edited !== undefined);
+  const both = { ...withNew, httpRoutes: [{ ...edited, metadata: { ...edited.metadata, generation: 2 } }, ...unedited, { ...newest, metadata: { ...newest.metadata, name: 'aaa-newer-still', creationTimestamp: '2026-07-01T00:00:00Z' } }] };
+  const third = translator.translate(both, options);
+  assert.equal(JSON.stringify(third), JSON.stringify(translate(both, options)));
+  httpPorts(second).forEach((before, i) => {
+    const after = httpPorts(third)[i];
+    assert.ok(after !== undefined);
+    const movedRules = before.rules.filter((rule, r) => rule.route.name !== edited.metadata.name && after.rules[r] !== rule);
+    assert.deepEqual(movedRules.map((rule) => rule.name), [], `${before.name}: the unedited rules keep their places`);
+  });
 });
 
 test('an EndpointSlice change: only the backend changes; rules and virtual hosts stay the same objects', () => {
