@@ -244,6 +244,28 @@ test('a lone edit is published at once, not after the debounce; a new file in a 
   assert.deepEqual(names(await next()), ['a', 'b']);
 });
 
+test('a write while the folder is first loaded is an ordinary change, taken in once the load is done (no rescan after start)', async () => {
+  for (let i = 0; i < 400; i++) await put(`m/${String(i).padStart(3, '0')}.yaml`, configMap(`m${i}`, 'one'));
+  // A long rescan period: only the watch can bring the write in.
+  const provider = new FileProvider({ dir, logger: silentLogger(), debounceMs: 20, rescanIntervalMs: 60_000 });
+  providers.push(provider);
+  const published: Snapshot[] = [];
+  provider.onSnapshot((snapshot) => published.push(snapshot));
+  const starting = provider.start();
+  // The load reads 64 files per turn of the event loop: this write lands after the first file was read.
+  await new Promise((resolve) => setImmediate(resolve));
+  await put('m/000.yaml', configMap('m0', 'two'));
+  const first = await starting;
+  const deadline = Date.now() + 5000;
+  let latest = first;
+  while (valueOf(latest, 'm0') !== 'two' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    latest = published.at(-1) ?? first;
+  }
+  assert.equal(valueOf(latest, 'm0'), 'two');
+  assert.equal(names(latest).length, 400);
+});
+
 test('a file emptied (as a write first truncates it) or removed keeps its objects until that has stood for the debounce', async () => {
   await put('a.yaml', configMap('a', 'one'));
   await put('b.yaml', configMap('b'));
