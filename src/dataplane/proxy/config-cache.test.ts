@@ -117,3 +117,41 @@ test('rules inserted, removed or reordered around others: every unchanged rule k
   assert.notEqual(runtimesOf([r2, r0, r1]).get('r1'), first.get('r1'));
   stop();
 });
+
+test('the same backends record again: unchanged rules keep their runtimes, new ones get theirs, and every backend in use keeps its pools registered', () => {
+  const { compile, stop } = setup();
+  const a = backend('service/ns/a/80', 1001);
+  const b = backend('service/ns/b/80', 1002);
+  const c = backend('service/ns/c/80', 1003);
+  const record = { [a.name]: a, [b.name]: b, [c.name]: c };
+  const [r0, r1, r2] = [rule('r0', a.name), rule('r1', b.name), rule('r2', a.name)] as [IRHttpRule, IRHttpRule, IRHttpRule];
+  const vhosts = (count: number) => Array.from({ length: count }, (_, i) => ({ hostname: `h${i}.example`, rule: i }));
+  const withRecord = (rules: IRHttpRule[]): IR => {
+    const ir = gatewayIR(rules, [], vhosts(rules.length));
+    ir.gateways[0] = { ...ir.gateways[0]!, backends: record };
+    return ir;
+  };
+  const runtimes = (config: ReturnType<typeof compile>) => new Map(config.ports.get(80)!.rules.map((runtime) => [runtime.ir.name, runtime]));
+  const first = compile(withRecord([r0, r1, r2]));
+  assert.deepEqual([...first.endpointKeys].sort(), ['http1|127.0.0.1|1001', 'http1|127.0.0.1|1002']);
+
+  // r1 edited in place to name c, and a new rule appended: r0 and r2 keep theirs.
+  const r1c = rule('r1', c.name);
+  const r3 = rule('r3', a.name);
+  const second = compile(withRecord([r0, r1c, r2, r3]));
+  for (const name of ['r0', 'r2']) assert.equal(runtimes(second).get(name), runtimes(first).get(name), `${name} kept`);
+  assert.notEqual(runtimes(second).get('r1'), runtimes(first).get('r1'));
+  assert.equal(runtimes(second).get('r1')?.backends.get(r1c.backends[0]!)?.pools[0]?.key, 'http1|127.0.0.1|1003');
+  assert.ok(runtimes(second).get('r3') !== undefined);
+  // a (named only by kept rules) is still registered, and c (newly named) is too.
+  for (const key of ['http1|127.0.0.1|1001', 'http1|127.0.0.1|1003']) assert.ok(second.endpointKeys.has(key), key);
+
+  // A rule inserted in the middle: the rules after it are found where they were.
+  const r4 = rule('r4', b.name);
+  const third = compile(withRecord([r0, r4, r1c, r2, r3]));
+  for (const name of ['r0', 'r1', 'r2', 'r3']) assert.equal(runtimes(third).get(name), runtimes(second).get(name), `${name} after an insertion`);
+  const route = (config: ReturnType<typeof compile>, host: string) => config.ports.get(80)!.router.route({ method: 'GET', host, path: '/', query: '', headers: [] })?.rule.name;
+  assert.equal(route(third, 'h1.example'), 'r4');
+  assert.equal(route(third, 'h2.example'), 'r1');
+  stop();
+});
