@@ -112,6 +112,8 @@ export class FileProvider {
   #closed = false;
   /** start() has read the folder once. */
   #loaded = false;
+  /** A scan is listing the folder (and has read no file yet). */
+  #listing = false;
 
   constructor(options: FileProviderOptions) {
     this.#dir = options.dir;
@@ -183,6 +185,11 @@ export class FileProvider {
   /** Queues a scan; scans never overlap, and requests made while one runs are merged into the next. */
   #request(paths: ScanPaths, quick = false): Promise<Snapshot | undefined> {
     if (this.#closed) return Promise.resolve(undefined);
+    if (this.#listing && quick && paths !== 'all' && paths.size > 0 && this.#watcher?.pending !== true && this.#readNamed(paths)) {
+      // A rescan is listing the folder (half a second at 40,000 files): an edit does not wait for it. Safe while it
+      // lists (it has read nothing yet; what it then reads compares against these entries); not while it reads.
+      return Promise.resolve(this.#publishChanges());
+    }
     this.#pending = mergeRequests(this.#pending, { paths, quick });
     // During the load, requests wait for it (start() takes them in at its end).
     return this.#loaded ? this.#drainPending() : Promise.resolve(undefined);
@@ -202,7 +209,10 @@ export class FileProvider {
       this.#pending = undefined;
       try {
         if (paths === 'all' || paths.size === 0 || !this.#readNamed(paths)) {
-          const tree = await this.#scan();
+          this.#listing = true;
+          const tree = await this.#scan().finally(() => {
+            this.#listing = false;
+          });
           if (this.#folderError !== undefined) this.#logger.info({ dir: this.#dir }, 'the config folder is readable again');
           this.#folderError = undefined;
           this.#watcher?.watchFolders(tree.dirs);
@@ -212,11 +222,7 @@ export class FileProvider {
         // More events are on their way: one snapshot for the whole burst, within the longest wait.
         if (quick && this.#watcher?.pending === true && Date.now() - (this.#holdingSince ??= Date.now()) < this.#maxWaitMs) continue;
         this.#holdingSince = undefined;
-        const assembled = this.#assemble();
-        // An edit that changes nothing effective (a touch, a comment) publishes nothing.
-        if (this.#state.unchanged(this.#committed, assembled)) continue;
-        published = this.#commit(assembled);
-        this.#publish(published);
+        published = this.#publishChanges() ?? published;
       } catch (error) {
         // The folder itself is gone or unreadable: keep serving the last snapshot.
         const message = error instanceof Error ? error.message : String(error);
@@ -369,6 +375,16 @@ export class FileProvider {
 
   #assemble(): Assembled {
     return this.#state.assemble([...this.#files.values()], this.#clock());
+  }
+
+  /** Assembles and publishes what changed; nothing when no change is effective (a touch, a comment). */
+  #publishChanges(): Snapshot | undefined {
+    if (this.#changedSincePublish.size === 0) return undefined;
+    const assembled = this.#assemble();
+    if (this.#state.unchanged(this.#committed, assembled)) return undefined;
+    const snapshot = this.#commit(assembled);
+    this.#publish(snapshot);
+    return snapshot;
   }
 
   #commit(assembled: Assembled): Snapshot {

@@ -266,6 +266,22 @@ test('a write while the folder is first loaded is an ordinary change, taken in o
   assert.equal(names(latest).length, 400);
 });
 
+test('edits and a new file made while a rescan lists a large folder are taken in, and the rescan loses none of them', async () => {
+  for (let i = 0; i < 2000; i++) await put(`m/${String(i).padStart(4, '0')}.yaml`, configMap(`m${i}`, 'one'));
+  const { provider, next } = await startProvider();
+  const rescan = provider.reload(); // lists 2,000 files, yielding to the event loop as it goes
+  await put('m/0000.yaml', configMap('m0', 'two'));
+  await put('m/1999.yaml', configMap('m1999', 'two'));
+  await put('m/new.yaml', configMap('mnew', 'one'));
+  await rescan;
+  const last = await next((s) => valueOf(s, 'm0') === 'two' && valueOf(s, 'm1999') === 'two' && names(s).includes('mnew'));
+  assert.equal(names(last).length, 2001);
+  // Nothing later takes any of it back.
+  await put('m/0001.yaml', configMap('m1', 'two'));
+  const after = await next((s) => valueOf(s, 'm1') === 'two');
+  assert.deepEqual([valueOf(after, 'm0'), valueOf(after, 'm1999'), valueOf(after, 'mnew')], ['two', 'two', 'one']);
+});
+
 test('a file emptied (as a write first truncates it) or removed keeps its objects until that has stood for the debounce', async () => {
   await put('a.yaml', configMap('a', 'one'));
   await put('b.yaml', configMap('b'));
