@@ -4,6 +4,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, openSync, closeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -133,6 +134,12 @@ export function startPinned(cores: string, command: string, args: string[], opti
 /** Stops everything still running (on exit paths and Ctrl-C). */
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((pinned) => pinned.stop()));
+}
+
+/** A bench's working folder at its end: removed, or with `keep` (--keep) left for a look and named on stdout. */
+export async function removeUnlessKept(dir: string, keep: boolean): Promise<void> {
+  if (keep) process.stdout.write(`kept ${dir}\n`);
+  else await rm(dir, { recursive: true, force: true });
 }
 
 /** Runs a command to completion (pinned), returning its stdout. */

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureTools, findTool, stopAll } from '../system.ts';
+import { ensureTools, findTool, removeUnlessKept, stopAll } from '../system.ts';
 import { formatTargets } from '../targets.ts';
 import type { ChangeContext } from './context.ts';
 import { measureEdits } from './edits.ts';
@@ -119,10 +119,8 @@ async function main(): Promise<number> {
     });
   } finally {
     await stopAll();
-    if (values.keep) {
-      benchDir = undefined;
-      process.stdout.write(`kept ${dir}\n`);
-    } else await rm(dir, { recursive: true, force: true });
+    benchDir = undefined; // from here on, Ctrl-C leaves the folder to removeUnlessKept
+    await removeUnlessKept(dir, values.keep ?? false);
   }
   process.stdout.write(`\nResults\n${describeResults(results).map((line) => `  ${line}`).join('\n')}\n\n`);
   const targets = changeTargets(results, parts);

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findTool, stopAll } from '../system.ts';
+import { findTool, removeUnlessKept, stopAll } from '../system.ts';
 import { formatTargets } from '../targets.ts';
 import { measureChurn } from './churn.ts';
 import type { ChurnResult } from './churn.ts';
@@ -118,10 +118,8 @@ async function main(): Promise<number> {
     }
   } finally {
     await stopAll();
-    if (values.keep) {
-      benchDir = undefined;
-      process.stdout.write(`kept ${dir}\n`);
-    } else await rm(dir, { recursive: true, force: true });
+    benchDir = undefined; // from here on, Ctrl-C leaves the folder to removeUnlessKept
+    await removeUnlessKept(dir, values.keep ?? false);
   }
   process.stdout.write(`\nResults\n${describeScale(churn, large).map((line) => `  ${line}`).join('\n')}\n\n`);
   const targets = scaleTargets(churn, large, why);

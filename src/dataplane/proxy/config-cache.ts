@@ -59,22 +59,10 @@ function positionsOf(rules: readonly IRHttpRule[]): Map<IRHttpRule, number> {
   return positions;
 }
 
-/** The backend names a rule's shares and mirrors use. */
-function backendNames(rule: IRHttpRule): string[] {
-  const names: string[] = [];
-  for (const share of rule.backends) if (share.backend !== undefined) names.push(share.backend);
-  for (const mirror of rule.mirrors) names.push(mirror.backend);
-  return names;
-}
-
-/** Every backend name the rules use. */
-function namesOf(rules: readonly IRHttpRule[]): Set<string> {
-  const names = new Set<string>();
-  for (const rule of rules) {
-    for (const share of rule.backends) if (share.backend !== undefined) names.add(share.backend);
-    for (const mirror of rule.mirrors) names.add(mirror.backend);
-  }
-  return names;
+/** Adds the backend names a rule's shares and mirrors use to `names`. */
+function addBackendNames(rule: IRHttpRule, names: Set<string>): void {
+  for (const share of rule.backends) if (share.backend !== undefined) names.add(share.backend);
+  for (const mirror of rule.mirrors) names.add(mirror.backend);
 }
 
 /** The Backends a rule's shares, then its mirrors, name. */
@@ -166,6 +154,8 @@ export class CompileCache {
     let next = 0;
     let found = 0;
     let positions: Map<IRHttpRule, number> | undefined;
+    // With one Gateway, the names its rules use: what the next compile registers if the record stays (#sameBackends).
+    const names = only === undefined ? undefined : new Set<string>();
     for (const { gateway, port } of sources) {
       const backendFor = lookupFor(gateway);
       for (let i = 0; i < port.rules.length; i++) {
@@ -192,10 +182,10 @@ export class CompileCache {
         rules.push(rule);
         entries.push(entry);
         runtimes.push(entry.runtime);
+        if (names !== undefined) addBackendNames(rule, names);
       }
     }
-    const backends = only === undefined ? undefined : { record: only.gateway.backends, names: namesOf(only.port.rules) };
-    this.#nextPorts.set(portNumber, { rules, entries, ...(backends === undefined ? {} : { backends }) });
+    this.#nextPorts.set(portNumber, { rules, entries, ...(only === undefined || names === undefined ? {} : { backends: { record: only.gateway.backends, names } }) });
     return runtimes;
   }
 
@@ -226,7 +216,7 @@ export class CompileCache {
       if (entry === undefined) {
         entry = { backends: backendsOf(rule, backendFor), runtime: compile(rule, backendFor) };
         names ??= new Set(known.names);
-        for (const name of backendNames(rule)) names.add(name);
+        addBackendNames(rule, names);
       }
       entries[i] = entry;
       runtimes[i] = entry.runtime;

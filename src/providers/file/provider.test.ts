@@ -249,19 +249,20 @@ test('a write while the folder is first loaded is an ordinary change, taken in o
   // A long rescan period: only the watch can bring the write in.
   const provider = new FileProvider({ dir, logger: silentLogger(), debounceMs: 20, rescanIntervalMs: 60_000 });
   providers.push(provider);
-  const published: Snapshot[] = [];
-  provider.onSnapshot((snapshot) => published.push(snapshot));
+  let deadline: NodeJS.Timeout | undefined;
+  const edited = new Promise<Snapshot>((resolve, reject) => {
+    provider.onSnapshot((snapshot) => {
+      if (valueOf(snapshot, 'm0') === 'two') resolve(snapshot);
+    });
+    deadline = setTimeout(() => reject(new Error('the write made during the load was not published within 5 s')), 5000);
+  });
   const starting = provider.start();
   // The load reads 64 files per turn of the event loop: this write lands after the first file was read.
   await new Promise((resolve) => setImmediate(resolve));
   await put('m/000.yaml', configMap('m0', 'two'));
   const first = await starting;
-  const deadline = Date.now() + 5000;
-  let latest = first;
-  while (valueOf(latest, 'm0') !== 'two' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    latest = published.at(-1) ?? first;
-  }
+  const latest = valueOf(first, 'm0') === 'two' ? first : await edited;
+  clearTimeout(deadline);
   assert.equal(valueOf(latest, 'm0'), 'two');
   assert.equal(names(latest).length, 400);
 });
