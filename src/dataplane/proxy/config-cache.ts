@@ -142,20 +142,29 @@ export class CompileCache {
    * positions only once the lists part), since a change among thousands of
    * rules leaves nearly all of them where they were, and a table lookup per
    * rule cost more than the rest of the compile. Every backend a rule names
-   * is looked up through `lookupFor` (that registers the Backend's pools).
+   * is looked up through `lookupFor` (that registers the Backend's pools),
+   * except while the Gateway's backends record stays (see below).
    */
   portRules(portNumber: number, sources: readonly PortSource[], lookupFor: (gateway: IRGateway) => BackendLookup, compile: (rule: IRHttpRule, backendFor: BackendLookup) => RuleRuntime): RuleRuntime[] {
     const last = this.#ports.get(portNumber);
     const only = sources.length === 1 ? sources[0] : undefined;
-    if (only !== undefined && last?.backends !== undefined && last.backends.record === only.gateway.backends) return this.#sameBackends(portNumber, only, last, last.backends, lookupFor(only.gateway), compile);
+    // The port's one Gateway with the very backends record of last compile: every name resolves to the Backend it did,
+    // so a rule kept from last compile keeps its entry without its backends being looked at, and the Backends are
+    // registered once by name rather than once per rule (at 40,000 rules the per-rule check was most of a compile).
+    // A name no rule uses any more stays registered until the record changes.
+    const known = only !== undefined && last?.backends?.record === only.gateway.backends ? last.backends.names : undefined;
+    if (only !== undefined && known !== undefined) {
+      const backendFor = lookupFor(only.gateway);
+      for (const name of known) backendFor(name);
+    }
+    // With one Gateway, the names its rules use: what the next compile registers if the record stays.
+    let names = only !== undefined && known === undefined ? new Set<string>() : undefined;
     const rules: IRHttpRule[] = [];
     const entries: RuleEntry[] = [];
     const runtimes: RuleRuntime[] = [];
     let next = 0;
     let found = 0;
     let positions: Map<IRHttpRule, number> | undefined;
-    // With one Gateway, the names its rules use: what the next compile registers if the record stays (#sameBackends).
-    const names = only === undefined ? undefined : new Set<string>();
     for (const { gateway, port } of sources) {
       const backendFor = lookupFor(gateway);
       for (let i = 0; i < port.rules.length; i++) {
@@ -177,51 +186,19 @@ export class CompileCache {
             found++;
           }
         }
-        if (entry !== undefined && !sameBackends(entry.backends, rule, backendFor)) entry = undefined;
-        entry ??= { backends: backendsOf(rule, backendFor), runtime: compile(rule, backendFor) };
+        if (entry !== undefined && known === undefined && !sameBackends(entry.backends, rule, backendFor)) entry = undefined;
+        if (entry === undefined) {
+          entry = { backends: backendsOf(rule, backendFor), runtime: compile(rule, backendFor) };
+          if (known !== undefined) addBackendNames(rule, (names ??= new Set(known)));
+        }
+        if (known === undefined && names !== undefined) addBackendNames(rule, names);
         rules.push(rule);
         entries.push(entry);
         runtimes.push(entry.runtime);
-        if (names !== undefined) addBackendNames(rule, names);
       }
     }
-    this.#nextPorts.set(portNumber, { rules, entries, ...(only === undefined || names === undefined ? {} : { backends: { record: only.gateway.backends, names } }) });
-    return runtimes;
-  }
-
-  /**
-   * portRules when the port's one Gateway has the very backends record of last
-   * compile: every name resolves to the Backend it did, so a rule that is the
-   * same object at the same place keeps its entry without its backends being
-   * looked at, and the Backends are registered once by name rather than once
-   * per rule (at 40,000 rules the per-rule check was most of a compile). A name
-   * no rule uses any more stays registered until the record changes.
-   */
-  #sameBackends(portNumber: number, source: PortSource, last: PortRules, known: { names: ReadonlySet<string> }, backendFor: BackendLookup, compile: (rule: IRHttpRule, backendFor: BackendLookup) => RuleRuntime): RuleRuntime[] {
-    for (const name of known.names) backendFor(name);
-    const rules = source.port.rules;
-    const entries = new Array<RuleEntry>(rules.length);
-    const runtimes = new Array<RuleRuntime>(rules.length);
-    let names: Set<string> | undefined;
-    let positions: Map<IRHttpRule, number> | undefined;
-    for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i] as IRHttpRule;
-      let entry = last.rules[i] === rule ? last.entries[i] : undefined;
-      // Not at its place: replaced in place (the lists go on in step after it), appended (past the end of lists that
-      // never parted), or the lists part here (rules came or went before it) and it is looked up where it was.
-      if (entry === undefined && (positions !== undefined || (i < last.rules.length && last.rules[i + 1] !== rules[i + 1]))) {
-        const at = (positions ??= positionsOf(last.rules)).get(rule);
-        if (at !== undefined) entry = last.entries[at];
-      }
-      if (entry === undefined) {
-        entry = { backends: backendsOf(rule, backendFor), runtime: compile(rule, backendFor) };
-        names ??= new Set(known.names);
-        addBackendNames(rule, names);
-      }
-      entries[i] = entry;
-      runtimes[i] = entry.runtime;
-    }
-    this.#nextPorts.set(portNumber, { rules, entries, backends: { record: source.gateway.backends, names: names ?? known.names } });
+    const backendNames = names ?? known;
+    this.#nextPorts.set(portNumber, { rules, entries, ...(only === undefined || backendNames === undefined ? {} : { backends: { record: only.gateway.backends, names: backendNames } }) });
     return runtimes;
   }
 
